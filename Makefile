@@ -1,0 +1,42 @@
+# Every target creates .venv when it is missing and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PORT
+
+.PHONY: demo test test-tool test-service serve bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "ownership needs Python 3.11 or newer: run 'make PYTHON=python3.11 ...'"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@PATH="$(CURDIR)/$(BIN):$$PATH" sh hooks/demo.sh
+
+test: test-tool test-service
+
+test-tool: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+test-service: $(VENV)/.installed-test
+	cd sample_service && ../$(BIN)/python -m coverage erase && \
+	  ../$(BIN)/python -m coverage run -m pytest -q && \
+	  ../$(BIN)/python -m coverage report --fail-under=95
+
+serve: $(VENV)/.installed-test
+	cd sample_service && ../$(BIN)/python -m alembic upgrade head && \
+	  ../$(BIN)/python -m uvicorn --factory main:create_app --host 127.0.0.1 --port $(PORT)
+
+clean:
+	rm -rf $(VENV) .pytest_cache sample_service/.coverage
