@@ -1,0 +1,452 @@
+"""The one door to git: every git call, and the changes read through it.
+
+Every call goes through `call`, which runs the `git` command (never a library)
+in an explicit directory with `git_env()` and raises `GitError` carrying the
+command, exit code and stderr. Paths are read NUL-separated (`-z`) and decoded
+with `os.fsdecode`, so any name git can store (newline, tab, quote, bytes that
+are not UTF-8) comes back exactly and round-trips through `os.fsencode`.
+
+Each question is one git process; nothing here runs git once per path.
+Functions taking `repo` expect the top level of a work tree (see `toplevel`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ownership.errors import GitError
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One changed path as git reports it.
+
+    `path` is repository-relative and '/'-separated; `status` is git's letter
+    without a score: A, M, D, T, R, C or U (unmerged). `old_path` is the source
+    of an R or C.
+    """
+
+    path: str
+    status: str
+    old_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """Who made a commit and what it says (the message keeps its trailers)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    message: str
+
+
+RENAMED_AWAY = "R (old path)"
+
+
+def written_paths(changes: Iterable[Change]) -> list[tuple[str, str, Change]]:
+    """Every path a set of changes writes, as (path, status label, change).
+
+    A rename writes both paths: the new one (label 'R') and the old one, which
+    it removes (label 'R (old path)'). A copy writes only its new path. A path
+    named twice is kept once, at its first mention.
+    """
+    seen: set[str] = set()
+    written: list[tuple[str, str, Change]] = []
+    for change in changes:
+        entries = [(change.path, change.status)]
+        if change.status == "R" and change.old_path is not None:
+            entries.append((change.old_path, RENAMED_AWAY))
+        for path, label in entries:
+            if path not in seen:
+                seen.add(path)
+                written.append((path, label, change))
+    return written
+
+
+# --- the door ---------------------------------------------------------------
+
+# Variables that only say how git runs or where its configuration lives: kept.
+_CONFIGURING = (
+    "GIT_CONFIG",  # GIT_CONFIG_PARAMETERS (git -c), _COUNT/_KEY_n/_VALUE_n, _GLOBAL, _SYSTEM, _NOSYSTEM
+    "GIT_EXEC_PATH",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_SSL_",
+    "GIT_SSH",
+    "GIT_ASKPASS",
+    "GIT_TERMINAL_PROMPT",
+    "GIT_TRACE",
+)
+# Paths a hook is handed so that it sees what is being committed or pushed:
+# kept, made absolute against the process's working directory.
+_HOOK_PATHS = ("GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH")
+_HOOK_LISTS = ("GIT_ALTERNATE_OBJECT_DIRECTORIES",)  # git exports it absolute already
+
+
+def git_env() -> dict[str, str]:
+    """The environment for every git call: this process's, minus what git exports to hooks.
+
+    Inside a hook git exports GIT_DIR, GIT_WORK_TREE, GIT_PREFIX, GIT_EDITOR,
+    GIT_AUTHOR_* and more; left in place they would point our calls (which
+    always pass an explicit working directory) at the wrong repository or
+    prefix, so every GIT_* variable is dropped except:
+
+    - GIT_INDEX_FILE, made absolute. `git commit -a` and `git commit <paths>`
+      run the pre-commit hook against a temporary index (`.git/index.lock`,
+      `.git/next-index-*.lock`) named only by this variable. Dropping it would
+      make "staged" mean `.git/index`, which does not hold the files `-a` is
+      about to commit, so `git commit -am` would slip an out-of-lane change
+      past the hook. Hooks run at the top level, so a relative value is
+      resolved against the process's working directory.
+    - GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES and
+      GIT_QUARANTINE_PATH: a pre-receive hook finds the pushed objects only
+      through them.
+    - variables that only configure git: GIT_CONFIG* (including `git -c`'s
+      GIT_CONFIG_PARAMETERS), GIT_EXEC_PATH, GIT_CEILING_DIRECTORIES and the
+      like (see _CONFIGURING).
+
+    Two are set: GIT_OPTIONAL_LOCKS=0, so that reading never takes the index
+    lock another agent's `git add` may need at the same moment, and
+    GIT_LITERAL_PATHSPECS=1, so that a path is never read as a pattern.
+    """
+    env = {}
+    for key, value in os.environ.items():
+        if not key.startswith("GIT_") or key.startswith(_CONFIGURING) or key in _HOOK_LISTS:
+            env[key] = value
+        elif key in _HOOK_PATHS and value:
+            env[key] = os.path.abspath(value)
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env["GIT_LITERAL_PATHSPECS"] = "1"
+    return env
+
+
+def call(
+    args: Sequence[str],
+    cwd: str | os.PathLike[str],
+    *,
+    input: bytes | None = None,
+    ok: Iterable[int] = (0,),
+) -> tuple[int, bytes, bytes]:
+    """Run `git *args` in `cwd`: (exit code, stdout, stderr).
+
+    Raises GitError unless the exit code is in `ok`. Without `input`, stdin is
+    empty (a hook's stdin is never handed on to git).
+    """
+    cmd = ["git", *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=cwd,
+            env=git_env(),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as exc:  # no git on PATH, or cwd does not exist
+        raise GitError(cmd, 127, str(exc)) from exc
+    if proc.returncode not in tuple(ok):
+        raise GitError(cmd, proc.returncode, proc.stderr.decode("utf-8", "replace"))
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def run(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None) -> bytes:
+    """Run `git *args` in `cwd` and return its stdout; GitError unless it exits 0."""
+    return call(args, cwd, input=input)[1]
+
+
+# --- parsing ----------------------------------------------------------------
+
+
+def _paths(out: bytes) -> list[str]:
+    """NUL-separated paths, decoded so that they round-trip."""
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+def _name_status(out: bytes) -> list[Change]:
+    """Parse `--name-status -z`: 'X\\0path\\0', or 'R100\\0old\\0new\\0' for R and C."""
+    fields = out.split(b"\0")
+    changes = []
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i].decode("ascii")[:1]
+        if status in ("R", "C"):
+            old, new = fields[i + 1], fields[i + 2]
+            changes.append(Change(os.fsdecode(new), status, os.fsdecode(old)))
+            i += 3
+        else:
+            changes.append(Change(os.fsdecode(fields[i + 1]), status))
+            i += 2
+    return changes
+
+
+def _combined_status(out: bytes) -> list[Change]:
+    """Parse `diff-tree -c --name-status -z`: one letter per parent, then the path."""
+    fields = out.split(b"\0")
+    changes = []
+    for i in range(0, len(fields) - 1, 2):
+        letters = fields[i].decode("ascii")
+        status = letters[0] if len(set(letters)) == 1 else "M"
+        changes.append(Change(os.fsdecode(fields[i + 1]), status))
+    return changes
+
+
+# Options for every diff we read: no colour, no external or submodule-hiding
+# settings, paths from the top level whatever diff.relative says.
+_DIFF = ["--no-color", "--no-ext-diff", "--ignore-submodules=none", "--no-relative", "-z", "--name-status"]
+
+
+# --- the repository ---------------------------------------------------------
+
+
+def toplevel(cwd: str | os.PathLike[str]) -> str | None:
+    """The top level of the work tree holding `cwd`, or None outside one."""
+    rc, out, _ = call(["rev-parse", "--show-toplevel"], cwd, ok=(0, 128))
+    return os.fsdecode(out[:-1]) if rc == 0 and out.endswith(b"\n") else None
+
+
+def has_head(repo: str | os.PathLike[str]) -> bool:
+    """Whether HEAD names a commit (False on an unborn branch)."""
+    rc, _, _ = call(["rev-parse", "--verify", "-q", "HEAD^{commit}"], repo, ok=(0, 1))
+    return rc == 0
+
+
+def config_get(repo: str | os.PathLike[str], key: str) -> str | None:
+    """The (last) value of a config key, or None when unset."""
+    rc, out, _ = call(["config", "--get", key], repo, ok=(0, 1))
+    return out.decode("utf-8", "replace").rstrip("\n") if rc == 0 else None
+
+
+def ignorecase(repo: str | os.PathLike[str]) -> bool:
+    """core.ignorecase, read as git reads a boolean (unset is false)."""
+    rc, out, _ = call(["config", "--type=bool", "--get", "core.ignorecase"], repo, ok=(0, 1))
+    return rc == 0 and out.strip() == b"true"
+
+
+def current_branch(repo: str | os.PathLike[str]) -> str | None:
+    """The checked-out branch (also on an unborn branch), or None when HEAD is detached."""
+    rc, out, _ = call(["symbolic-ref", "-q", "HEAD"], repo, ok=(0, 1))
+    ref = out.decode("utf-8", "replace").rstrip("\n")
+    return ref.removeprefix("refs/heads/") if rc == 0 else None
+
+
+def ls_files(repo: str | os.PathLike[str]) -> list[str]:
+    """Every tracked path, once each (an unmerged path has several index entries)."""
+    return list(dict.fromkeys(_paths(run(["ls-files", "-z", "--full-name"], repo))))
+
+
+def staged_changes(repo: str | os.PathLike[str]) -> list[Change]:
+    """The index against HEAD (the empty tree on an unborn branch); renames (-M) and copies (-C) detected.
+
+    Porcelain `diff --cached` rather than `diff-index` because it compares an
+    unborn HEAD with the empty tree in the repository's own hash; every
+    setting that could change what it lists is overridden in _DIFF.
+    """
+    return _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF], repo))
+
+
+def worktree_changes(repo: str | os.PathLike[str]) -> list[Change]:
+    """Staged, unstaged and untracked (not ignored) changes, one Change per path, by path.
+
+    One `git status --porcelain=v2` call. A path both staged and changed again
+    in the work tree keeps its staged letter; untracked files are 'A'.
+    """
+    out = run(
+        ["status", "--porcelain=v2", "-z", "--untracked-files=all", "--find-renames", "--ignore-submodules=none"],
+        repo,
+    )
+    fields = out.split(b"\0")
+    changes: dict[str, Change] = {}
+    i = 0
+    while i < len(fields) - 1:
+        entry = fields[i]
+        kind = entry[:1]
+        old = None
+        if kind == b"1":  # 1 XY sub mH mI mW hH hI path
+            parts = entry.split(b" ", 8)
+            xy, path = parts[1], parts[8]
+        elif kind == b"2":  # 2 XY sub mH mI mW hH hI Xscore path \0 origPath
+            parts = entry.split(b" ", 9)
+            xy, path, old = parts[1], parts[9], fields[i + 1]
+            i += 1
+        elif kind == b"u":  # u XY sub m1 m2 m3 mW h1 h2 h3 path
+            xy, path = b"UU", entry.split(b" ", 10)[10]
+        elif kind == b"?":
+            xy, path = b"A.", entry[2:]
+        else:  # '!' (ignored) is never asked for; '#' headers neither
+            i += 1
+            continue
+        i += 1
+        staged, unstaged = chr(xy[0]), chr(xy[1])
+        status = staged if staged != "." else unstaged
+        change = Change(os.fsdecode(path), status, os.fsdecode(old) if old is not None else None)
+        changes.setdefault(change.path, change)
+    return sorted(changes.values(), key=lambda c: c.path)
+
+
+# --- commits ----------------------------------------------------------------
+
+
+def range_commits(repo: str | os.PathLike[str], rev_range: str) -> list[str]:
+    """The commits of a range such as 'A..B', oldest first; GitError for a bad range."""
+    out = run(["rev-list", "--reverse", "--topo-order", "--end-of-options", rev_range, "--"], repo)
+    return out.decode("ascii").split()
+
+
+def unpushed_commits(repo: str | os.PathLike[str], to_ref: str) -> list[str]:
+    """Commits reachable from `to_ref` that no remote-tracking ref has, oldest first.
+
+    With no remote at all, that is the whole history of `to_ref`.
+    """
+    # The first --not marks every remote-tracking ref as excluded; the second
+    # turns inclusion back on for to_ref.
+    out = run(
+        ["rev-list", "--reverse", "--topo-order", "--not", "--remotes", "--not", "--end-of-options", to_ref, "--"],
+        repo,
+    )
+    return out.decode("ascii").split()
+
+
+# False once git has refused --remerge-diff (older than 2.36): merges then fall
+# back to the combined diff for the rest of the process.
+_remerge_diff = True
+
+
+def commit_changes(repo: str | os.PathLike[str], sha: str) -> list[Change]:
+    """What a commit changes, renames (-M) and copies (-C) detected.
+
+    An ordinary commit is compared with its parent, a root commit with the
+    empty tree. A merge counts only what the merge itself introduces: for two
+    parents, the paths where the recorded result differs from what git's own
+    merge of the parents produces (`--remerge-diff`, git >= 2.36). That lists
+    conflict resolutions and "evil" edits, including an evil revert that takes
+    one side's version and drops the other side's change, which the combined
+    diff (`-c`: paths whose result differs from every parent) cannot see; and
+    it leaves out a file both sides edited that merged cleanly. Octopus merges
+    (git does not remerge them) and every merge under an older git use the
+    combined diff.
+    """
+    global _remerge_diff
+    rev = sha + "^{commit}"
+    show = ["show", "--no-show-signature", "--no-notes", "--format=%P", "--root", "-M", "-C"]
+    tail = [*_DIFF, "--end-of-options", rev, "--"]
+    out = b""
+    if _remerge_diff:
+        try:
+            out = run([*show, "--remerge-diff", *tail], repo)
+        except GitError as exc:
+            if "--remerge-diff" not in exc.stderr:
+                raise
+            _remerge_diff = False
+    if not _remerge_diff:
+        out = run([*show, *tail], repo)  # for a merge only the parents are read from this
+    header, _, body = out.partition(b"\0")
+    parents = len(header.split())
+    if parents > 2 or (parents == 2 and not _remerge_diff):
+        out = run(["diff-tree", "-r", "-c", "--no-commit-id", *tail], repo)
+        return _combined_status(out)
+    return _name_status(body.removeprefix(b"\n"))
+
+
+def commit_info(repo: str | os.PathLike[str], sha: str) -> CommitInfo:
+    """Author and full message of a commit. The email is the recorded one (%ae): no .mailmap applies."""
+    out = run(
+        ["log", "-1", "--no-show-signature", "--format=format:%H%x00%P%x00%an%x00%ae%x00%B",
+         "--end-of-options", sha + "^{commit}", "--"],
+        repo,
+    )
+    full, parents, name, email, message = out.decode("utf-8", "replace").split("\0", 4)
+    return CommitInfo(full, tuple(parents.split()), name, email, message)
+
+
+# Lines git itself writes into a trailer block; one of them lets a block that
+# is only a quarter trailers count as trailers.
+_GIT_TRAILERS = ("Signed-off-by: ", "(cherry picked from commit ")
+
+
+def trailer(message: str, key: str) -> str | None:
+    """The value of the last `key: value` trailer of a commit message, or None.
+
+    Reads the trailer block as `git interpret-trailers --parse --no-divider`
+    does with default settings: the last paragraph, never the first (the
+    title), counts when all its lines are trailers or continuation lines
+    (indented, folded into the value with one space), or when a quarter are
+    trailers and one is git's own (Signed-off-by, cherry picked from). A
+    trailer line is a token of ASCII letters, digits and '-', optional blanks,
+    ':' and the value. Keys match case-insensitively.
+    """
+    lines = [line for line in message.split("\n") if not line.startswith("#")]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    title_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    start = len(lines)
+    while start > title_end and lines[start - 1].strip():
+        start -= 1
+    if start <= title_end:
+        return None
+
+    found: list[list[str]] = []  # [token, value] of each trailer line, in order
+    trailers = others = 0
+    recognized = after_trailer = False
+    for line in lines[start:]:
+        if line[:1] in (" ", "\t"):
+            if not after_trailer:
+                others += 1
+            elif found and found[-1][0]:
+                found[-1][1] = f"{found[-1][1]} {line.strip()}".strip()
+            continue
+        token = _trailer_token(line)
+        own = line.startswith(_GIT_TRAILERS)
+        recognized = recognized or own
+        after_trailer = token is not None or own
+        if after_trailer:
+            trailers += 1
+            found.append([token or "", line.partition(":")[2].strip() if token else ""])
+        else:
+            others += 1
+    if not ((trailers and not others) or (recognized and trailers * 3 >= others)):
+        return None
+    wanted = key.lower()
+    values = [value for token, value in found if token.lower() == wanted]
+    return values[-1] if values else None
+
+
+def _trailer_token(line: str) -> str | None:
+    """The token of a `token: value` line (blanks allowed before ':'), or None."""
+    token, sep, _ = line.partition(":")
+    name = token.rstrip(" \t")
+    if not sep or not name or not all(c.isascii() and (c.isalnum() or c == "-") for c in name):
+        return None
+    return name
+
+
+# --- content at a revision --------------------------------------------------
+
+
+def read_blob(repo: str | os.PathLike[str], rev: str, path: str) -> bytes | None:
+    """The content of `path` at `rev` (a symlink's target), or None when no file is there.
+
+    GitError when `rev` itself does not name a tree.
+    """
+    args = ["cat-file", "blob", "--end-of-options", f"{rev}:{path}"]
+    rc, out, err = call(args, repo, ok=(0, 128))
+    if rc == 0:
+        return out
+    # A missing path and a bad revision fail alike; one more call, on this path only, tells them apart.
+    if call(["rev-parse", "--verify", "-q", "--end-of-options", rev + "^{tree}"], repo, ok=(0, 1))[0]:
+        raise GitError(["git", *args], rc, err.decode("utf-8", "replace"))
+    return None
+
+
+def list_tree(repo: str | os.PathLike[str], rev: str, folder: str = "") -> list[str]:
+    """Every file (blob, symlink, submodule) under `folder` at `rev`; '' or '.' is the whole tree."""
+    folder = folder.strip("/")
+    paths = [folder] if folder not in ("", ".") else []
+    # ls-tree has no '--': after --end-of-options the revision and the folder are never options.
+    out = run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, *paths], repo)
+    return _paths(out)
