@@ -1,0 +1,228 @@
+"""Results → text and JSON. Nothing here decides anything."""
+
+from __future__ import annotations
+
+import json
+
+from .lint import LintResult
+from .matching import Engine
+from .model import SECTIONS, Agent, Decision, Rule
+
+SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touch"}
+
+
+def show_path(path: str) -> str:
+    """A path safe to print on one line: git-style quoted when it holds control or undecodable bytes."""
+    if path.isprintable() and not any("\udc80" <= c <= "\udcff" for c in path) and '"' not in path[:1]:
+        return path
+    out = []
+    for c in path:
+        if "\udc80" <= c <= "\udcff":
+            out.append(f"\\{ord(c) - 0xDC00:03o}")
+        elif c in '"\\':
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif not c.isprintable():
+            out.append(f"\\{ord(c):03o}" if ord(c) < 256 else c.encode("unicode_escape").decode())
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def dumps(data) -> str:
+    return json.dumps(data, indent=2)
+
+
+def rule_text(rule: Rule | None) -> str:
+    if rule is None:
+        return "no rule names it"
+    return f"{rule.pattern} ({rule.where})"
+
+
+def decision_json(decision: Decision) -> dict:
+    return decision.to_json()
+
+
+# --- explain ---------------------------------------------------------------
+
+
+def explain_text(path: str, decisions: list[Decision]) -> str:
+    width = max(len(d.agent) for d in decisions)
+    lines = [show_path(path)]
+    for d in decisions:
+        verdict = "can write" if d.can_write else "cannot write"
+        lines.append(f"  {d.agent:<{width}}  {d.access:<12}  {verdict:<12}  {rule_text(d.rule)}")
+    return "\n".join(lines)
+
+
+def explain_json(path: str, decisions: list[Decision]) -> dict:
+    return {"path": path, "agents": [d.to_json() for d in decisions]}
+
+
+# --- can-write -------------------------------------------------------------
+
+
+def can_write_json(decision: Decision, owners: list[str]) -> dict:
+    return {
+        "path": decision.path,
+        "can_write": decision.can_write,
+        "access": decision.access,
+        "rule": decision.rule.to_json() if decision.rule else None,
+        "owners": owners,
+    }
+
+
+def can_write_text(decision: Decision, owners: list[str]) -> str:
+    path = show_path(decision.path)
+    if decision.can_write:
+        return f"{path}: yes, {decision.agent} may write it ({decision.access}: {rule_text(decision.rule)})"
+    hand_to = ", ".join(owners) if owners else "no agent (a person must change it)"
+    return f"{path}: no, {decision.access} for {decision.agent} by {rule_text(decision.rule)}; owners: {hand_to}"
+
+
+# --- lanes -----------------------------------------------------------------
+
+
+def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, list[str]]] | None) -> dict:
+    out = []
+    for agent in agents:
+        entry = {
+            "agent": agent.name,
+            "source": agent.source,
+            "line": agent.line,
+            **{s: [dict(r.to_json(), comment=r.comment) for r in agent.rules(s)] for s in SECTIONS},
+        }
+        if files is not None:
+            entry["files"] = files[agent.name]
+        out.append(entry)
+    protected = [r.to_json() for r in engine.contract.protected]
+    return {"root": engine.contract.root or ".", "unlisted": engine.contract.unlisted, "agents": out, "protected": protected}
+
+
+def lanes_text(engine: Engine, agents: list[Agent], files: dict[str, dict[str, list[str]]] | None) -> str:
+    contract = engine.contract
+    lines = [f"root: {contract.root or '.'}   unlisted paths: {contract.unlisted}"]
+    for agent in agents:
+        lines.append("")
+        lines.append(f"{agent.name}  ({agent.source}:{agent.line})")
+        for section in SECTIONS:
+            rules = agent.rules(section)
+            lines.append(f"  {SECTION_TITLES[section]}:" + ("" if rules else " (none)"))
+            width = max((len(r.pattern) for r in rules), default=0)
+            for rule in rules:
+                comment = f"  # {rule.comment}" if rule.comment else ""
+                lines.append(f"    {rule.pattern:<{width}}  {rule.where}{comment}")
+            if files is not None:
+                listed = files[agent.name].get(section, [])
+                lines.append(f"    files ({len(listed)}):")
+                lines.extend(f"      {show_path(p)}" for p in listed)
+    lines.append("")
+    lines.append("protected (no agent may write):")
+    for rule in contract.protected:
+        lines.append(f"    {rule.pattern}  {rule.where}")
+    return "\n".join(lines)
+
+
+# --- lint ------------------------------------------------------------------
+
+
+def lint_summary(result: LintResult, strict: bool) -> str:
+    verdict = "passed" if result.ok(strict) else "failed"
+    return (
+        f"lint {verdict}: {result.errors} error(s), {result.warnings} warning(s); "
+        f"{result.agents} agents, {result.rules} rules, {result.files} tracked files governed"
+        + (" (strict: warnings fail)" if strict else "")
+    )
+
+
+def lint_text(result: LintResult, strict: bool) -> str:
+    lines = [f"{p.location}: {p.severity}: {p.message} [{p.code}]" for p in result.problems]
+    lines.append(lint_summary(result, strict))
+    return "\n".join(lines)
+
+
+def lint_json(result: LintResult, strict: bool) -> dict:
+    return {
+        "ok": result.ok(strict),
+        "problems": [p.to_json() for p in result.problems],
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "agents": result.agents,
+            "rules": result.rules,
+            "files": result.files,
+        },
+    }
+
+
+# --- check -----------------------------------------------------------------
+
+
+def _unit_name(result, what: str) -> str:
+    return f"{result.commits} commit(s)" if result.ranged else what
+
+
+def violation_text(v) -> str:
+    prefix = f"commit {v.commit[:12]}: " if v.commit else ""
+    if v.access == "unidentified":
+        return (
+            prefix + "no agent identified, and the contract sets require_agent: true; name the agent "
+            "with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer"
+        )
+    owners = ", ".join(v.owners) if v.owners else "no agent (a person must change it)"
+    return (
+        f"{prefix}{v.agent} may not write {show_path(v.path)} ({v.status}): "
+        f"{v.access} by {rule_text(v.rule)}; owners: {owners}"
+    )
+
+
+def check_summary(result, what: str) -> str:
+    actors = sorted({(u.actor.agent, u.actor.how) for u in result.units}, key=lambda a: (a[0] or "", a[1]))
+    if len(actors) == 1:
+        agent, how = actors[0]
+        acting = f"acting: {agent} ({how})" if agent else "no agent identified: a person is acting"
+    else:
+        names = sorted({a for a, _ in actors if a})
+        acting = "acting: " + (", ".join(names) if names else "nobody identified")
+        if any(a is None for a, _ in actors):
+            acting += " and a person"
+    scope = f"{result.paths} path(s) in {_unit_name(result, what)}"
+    if result.ok:
+        return f"check passed: {scope}; {acting}"
+    return f"check failed: {len(result.violations)} violation(s) among {scope}; {acting}"
+
+
+def check_text(result, what: str) -> str:
+    return "\n".join([*(violation_text(v) for v in result.violations), check_summary(result, what)])
+
+
+def check_json(result, what: str) -> str:
+    return dumps(
+        {
+            "violations": [v.to_json() for v in result.violations],
+            "checked": {"commits": result.commits, "paths": result.paths},
+            "ok": result.ok,
+            "summary": check_summary(result, what),
+        }
+    )
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def check_github(result, what: str) -> str:
+    lines = []
+    for v in result.violations:
+        message = violation_text(v)
+        where = f"file={_gh_escape(v.path, True)}," if v.path else ""
+        lines.append(f"::error {where}title={_gh_escape('ownership: ' + v.access, True)}::{_gh_escape(message)}")
+    lines.append(check_summary(result, what))
+    return "\n".join(lines)
+
+
+CHECK_REPORTERS = {"text": check_text, "json": check_json, "github": check_github}
