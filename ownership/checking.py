@@ -1,0 +1,97 @@
+"""Changes + who made them → violations.
+
+The contract in force is never the one being changed: staged and work-tree
+changes are judged by the contract committed at HEAD, and every commit of a
+range by the contract as it stood at the start of the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import git
+from .identity import Actor, Clues, identify
+from .matching import Engine
+from .model import Rule
+
+
+@dataclass(frozen=True)
+class Violation:
+    commit: str | None
+    agent: str | None  # None: nobody was identified and the contract requires an agent
+    path: str | None
+    status: str | None
+    access: str  # a decision's access, or "unidentified"
+    rule: Rule | None
+    owners: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "commit": self.commit,
+            "agent": self.agent,
+            "path": self.path,
+            "status": self.status,
+            "access": self.access,
+            "rule": self.rule.to_json() if self.rule else None,
+            "owners": list(self.owners),
+        }
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One unit that was checked: the staged changes, or one commit."""
+
+    commit: str | None
+    actor: Actor
+    paths: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    violations: tuple[Violation, ...]
+    units: tuple[Checked, ...]
+    ranged: bool  # commits were checked (a range), rather than uncommitted changes
+
+    @property
+    def commits(self) -> int:
+        return len(self.units) if self.ranged else 0
+
+    @property
+    def paths(self) -> int:
+        return sum(u.paths for u in self.units)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def check_changes(
+    engine: Engine, changes: list[git.Change], actor: Actor, commit: str | None = None
+) -> tuple[list[Violation], Checked]:
+    """The violations among one agent's changes (none for a person, unless an agent is required)."""
+    written = git.written_paths(changes)
+    if actor.agent is None:
+        if engine.contract.require_agent and written:
+            return [Violation(commit, None, None, None, "unidentified", None, ())], Checked(commit, actor, len(written))
+        return [], Checked(commit, actor, len(written))
+    violations = []
+    for path, status, _ in written:
+        decision = engine.decide(path, actor.agent)
+        if not decision.can_write:
+            owners = tuple(engine.owners(path))
+            violations.append(Violation(commit, actor.agent, path, status, decision.access, decision.rule, owners))
+    return violations, Checked(commit, actor, len(written))
+
+
+def check_commits(engine: Engine, repo: str, commits: list[str], clues: Clues) -> CheckResult:
+    """Each commit against its first parent (merges: what the merge adds), as its own agent."""
+    violations: list[Violation] = []
+    units = []
+    for sha in commits:
+        info = git.commit_info(repo, sha)
+        commit_clues = Clues(clues.option, clues.env, info.message, clues.config, clues.branch, info.author_email)
+        actor = identify(engine.contract, commit_clues, git.trailer)
+        found, unit = check_changes(engine, git.commit_changes(repo, sha), actor, sha)
+        violations += found
+        units.append(unit)
+    return CheckResult(tuple(violations), tuple(units), True)

@@ -1,0 +1,245 @@
+"""`ownership check` on real git: staged, work tree, ranges, merges, identity, formats."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from ownership.cli import main
+from tests.conftest import Repo, agent_file
+
+API_MD = "contract/agents/api.md"
+MIGRATION_RULE = f"src/db/migrations/** ({API_MD}:22)"
+
+
+@pytest.fixture
+def check(capsys):
+    def invoke(repo: Repo, *args: str) -> tuple[int, str, str]:
+        code = main(["-C", str(repo.path), "check", *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def stage(repo: Repo, files: dict[str, str]) -> Repo:
+    repo.write(files)
+    repo.git("add", "-A")
+    return repo
+
+
+def test_in_lane_staged_change_passes(example, check) -> None:
+    stage(example, {"svc/src/api/users.py": "users = [1]\n"})
+    assert check(example, "--agent", "api") == (
+        0,
+        "check passed: 1 path(s) in the staged changes; acting: api (--agent)\n",
+        "",
+    )
+
+
+def test_out_of_lane_staged_change_names_rule_and_owner(example, check) -> None:
+    stage(example, {"svc/src/api/users.py": "users = [1]\n", "svc/src/db/migrations/0002_more.py": "up = 2\n"})
+    code, out, _ = check(example, "--agent", "api")
+    assert code == 1
+    assert out.splitlines() == [
+        f"api may not write svc/src/db/migrations/0002_more.py (A): cannot_touch by {MIGRATION_RULE}; owners: db",
+        "check failed: 1 violation(s) among 2 path(s) in the staged changes; acting: api (--agent)",
+    ]
+
+
+def test_a_person_is_allowed_unless_an_agent_is_required(example, check) -> None:
+    stage(example, {"svc/src/db/migrations/0002_more.py": "up = 2\n"})
+    code, out, _ = check(example)
+    assert (code, out) == (0, "check passed: 1 path(s) in the staged changes; no agent identified: a person is acting\n")
+    example.write({"contract/ownership.yaml": "root: svc\nagent_files: [agents/*.md]\nrequire_agent: true\n"})
+    example.commit("require an agent")
+    stage(example, {"svc/src/db/migrations/0003.py": "up = 3\n"})
+    code, out, _ = check(example)
+    assert code == 1
+    assert out.startswith("no agent identified, and the contract sets require_agent: true")
+
+
+def test_unknown_agent_is_an_error_not_a_pass(example, check) -> None:
+    stage(example, {"svc/src/api/users.py": "users = [1]\n"})
+    code, out, err = check(example, "--agent", "ghost")
+    assert (code, out) == (2, "")
+    assert err == "ownership: --agent names 'ghost', which is not an agent of the contract (agents: api, db); fix the name\n"
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        ("env", "$OWNERSHIP_AGENT"),
+        ("config", "git config ownership.agent"),
+        ("worktree-config", "git config ownership.agent"),
+        ("branch", "the branch name 'agent/api/fix-users'"),
+        ("author", "the author e-mail api-bot@example.com"),
+    ],
+)
+def test_identity_sources(example, check, monkeypatch, how, expected) -> None:
+    if how == "env":
+        monkeypatch.setenv("OWNERSHIP_AGENT", "api")
+    elif how == "config":
+        example.git("config", "ownership.agent", "api")
+    elif how == "worktree-config":
+        example.git("config", "extensions.worktreeConfig", "true")
+        example.git("config", "--worktree", "ownership.agent", "api")
+    elif how == "branch":
+        example.git("checkout", "-q", "-b", "agent/api/fix-users")
+    else:
+        example.write({"contract/ownership.yaml": "root: svc\nagent_files: [agents/*.md]\n"
+                       "identity: {authors: {API-Bot@example.com: api}}\n"})  # fmt: skip
+        example.commit("map the bot")
+        monkeypatch.setenv("GIT_AUTHOR_EMAIL", "api-bot@example.com")
+    stage(example, {"svc/src/db/models.py": "models = [1]\n"})
+    code, out, _ = check(example)
+    assert code == 1
+    assert out.splitlines()[-1] == f"check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ({expected})"
+
+
+def test_agent_option_beats_environment(example, check, monkeypatch) -> None:
+    monkeypatch.setenv("OWNERSHIP_AGENT", "api")
+    stage(example, {"svc/src/db/models.py": "models = [1]\n"})
+    assert check(example, "--agent", "db")[0] == 0
+
+
+def test_message_file_trailer(example, check, tmp_path) -> None:
+    stage(example, {"svc/src/db/models.py": "models = [1]\n"})
+    message = tmp_path / "MSG"
+    message.write_text("Tidy models\n\nAgent: api\n")
+    code, out, _ = check(example, "--message-file", str(message))
+    assert code == 1 and out.splitlines()[-1].endswith("acting: api (the commit trailer 'Agent:')")
+
+
+def test_rename_across_lanes_counts_both_paths(example, check) -> None:
+    example.git("mv", "svc/src/db/models.py", "svc/src/api/models.py")
+    code, out, _ = check(example, "--agent", "api")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "api may not write svc/src/db/models.py (R (old path)): reads by src/db/** (contract/agents/api.md:17); owners: db"
+    )
+
+
+@pytest.mark.parametrize("name", [b"svc/src/api/a\nb.py", b"svc/src/api/tab\there.py", b'svc/src/api/"q".py', b"svc/src/api/caf\xe9.py"])
+def test_hostile_names_hide_nothing(example, check, name) -> None:
+    """A strange name placed before an out-of-lane change must not swallow it."""
+    path = example.path / os.fsdecode(name)
+    path.write_text("x\n")
+    stage(example, {"svc/src/db/migrations/0002.py": "up = 2\n"})
+    code, out, _ = check(example, "--agent", "api", "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["checked"]["paths"] == 2
+    assert [v["path"] for v in data["violations"]] == ["svc/src/db/migrations/0002.py"]
+
+
+def test_uncommitted_contract_edit_licenses_nothing(example, check) -> None:
+    widened = agent_file("api", ["src/**"], [], [])
+    stage(example, {API_MD: widened, "svc/src/db/migrations/0002.py": "up = 2\n"})
+    code, out, _ = check(example, "--agent", "api")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        f"api may not write {API_MD} (M): protected by /contract/agents/*.md (contract/ownership.yaml, automatic); owners: no agent (a person must change it)",
+        f"api may not write svc/src/db/migrations/0002.py (A): cannot_touch by {MIGRATION_RULE}; owners: db",
+    ]
+
+
+def test_worktree_mode_sees_unstaged_and_untracked(example, check) -> None:
+    example.write({"svc/src/db/models.py": "changed\n", "svc/src/db/new.py": "new\n"})
+    code, out, _ = check(example, "--worktree", "--agent", "api", "--format", "json")
+    assert code == 1
+    assert sorted(v["path"] for v in json.loads(out)["violations"]) == ["svc/src/db/models.py", "svc/src/db/new.py"]
+
+
+def test_explicit_paths(example, check) -> None:
+    code, out, _ = check(example, "--agent", "db", "svc/src/db/x.py", "svc/main.py")
+    assert code == 1
+    assert out.splitlines()[0] == "db may not write svc/main.py (M): unlisted by no rule names it; owners: api"
+
+
+def test_range_attributes_each_commit_to_its_agent(example, check) -> None:
+    base = example.git("rev-parse", "HEAD").strip()
+    example.write({"svc/src/api/users.py": "1\n"})
+    good = example.commit("api work\n\nAgent: api")
+    example.write({"svc/src/db/migrations/0002.py": "2\n"})
+    bad = example.commit("sneaky\n\nAgent: api")
+    example.write({"svc/src/db/migrations/0003.py": "3\n"})
+    example.commit("db work\n\nAgent: db")
+    code, out, _ = check(example, "--range", f"{base}..HEAD", "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["checked"] == {"commits": 3, "paths": 3}
+    assert data["violations"] == [
+        {
+            "commit": bad,
+            "agent": "api",
+            "path": "svc/src/db/migrations/0002.py",
+            "status": "A",
+            "access": "cannot_touch",
+            "rule": {"section": "cannot_touch", "pattern": "src/db/migrations/**", "source": API_MD, "line": 22},
+            "owners": ["db"],
+        }
+    ]
+    assert good != bad
+
+
+def test_a_widened_lane_cannot_license_later_commits(example, check) -> None:
+    base = example.git("rev-parse", "HEAD").strip()
+    example.write({API_MD: agent_file("api", ["src/**"], [], [])})
+    widen = example.commit("widen my lane\n\nAgent: api")
+    example.write({"svc/src/db/migrations/0002.py": "2\n"})
+    use = example.commit("use it\n\nAgent: api")
+    code, out, _ = check(example, "--range", f"{base}..HEAD", "--format", "json")
+    assert code == 1
+    found = [(v["commit"], v["path"], v["access"]) for v in json.loads(out)["violations"]]
+    assert found == [(widen, API_MD, "protected"), (use, "svc/src/db/migrations/0002.py", "cannot_touch")]
+
+
+def test_a_person_changes_the_contract_for_later_ranges(example, check) -> None:
+    example.write({API_MD: agent_file("api", ["src/**"], [], [])})
+    start = example.commit("person widens api")
+    example.write({"svc/src/db/migrations/0002.py": "2\n"})
+    example.commit("now allowed\n\nAgent: api")
+    assert check(example, "--range", f"{start}..HEAD")[0] == 0
+    assert check(example, "--range", f"{start}~1..HEAD")[0] == 1
+
+
+def test_merge_checks_only_what_the_merge_introduces(example, check) -> None:
+    example.git("checkout", "-q", "-b", "side")
+    example.write({"svc/src/db/models.py": "side\n"})
+    example.commit("db on a side branch\n\nAgent: db")
+    example.git("checkout", "-q", "main")
+    example.write({"svc/src/api/users.py": "main\n"})
+    base = example.commit("api on main\n\nAgent: api")
+    example.git("merge", "-q", "--no-ff", "--no-commit", "side")
+    example.write({"svc/src/db/migrations/0001_init.py": "evil\n"})  # an edit neither side made
+    example.git("add", "-A")
+    example.git("commit", "-q", "-m", "merge side\n\nAgent: api")
+    merge = example.git("rev-parse", "HEAD").strip()
+    code, out, _ = check(example, "--range", f"{base}..HEAD", "--format", "json")
+    violations = json.loads(out)["violations"]
+    assert code == 1
+    # the side commit (db, in lane) passes; the merge is blamed only for its own edit, not for models.py
+    assert [(v["commit"], v["agent"], v["path"]) for v in violations] == [(merge, "api", "svc/src/db/migrations/0001_init.py")]
+
+
+def test_bad_range_is_bad_input(example, check) -> None:
+    code, _, err = check(example, "--range", "nope..HEAD")
+    assert code == 2 and err.startswith("ownership: git rev-list")
+
+
+def test_github_format(example, check) -> None:
+    stage(example, {"svc/src/db/migrations/0002, x.py": "2\n"})
+    code, out, _ = check(example, "--agent", "api", "--format", "github")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "::error file=svc/src/db/migrations/0002%2C x.py,title=ownership%3A cannot_touch::"
+        f"api may not write svc/src/db/migrations/0002, x.py (A): cannot_touch by {MIGRATION_RULE}; owners: db"
+    )
+
+
+def test_not_a_repository(tmp_path, check) -> None:
+    code = main(["-C", str(tmp_path), "check"])
+    assert code == 2
