@@ -1,0 +1,1 @@
+"""HTTP routes: the health check and the versioned API."""

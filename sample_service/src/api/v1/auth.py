@@ -1,0 +1,54 @@
+"""Registration and password login."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from src.core.deps import SettingsDep, UserServiceDep
+from src.core.security import create_access_token
+from src.db.models import User
+from src.models.auth import Token
+from src.models.user import UserCreate, UserRead
+from src.services.users import EmailAlreadyRegistered
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+LOGIN_FAILED = "Incorrect email or password"
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    responses={409: {"description": "E-mail already registered"}},
+)
+async def register(data: UserCreate, users: UserServiceDep) -> User:
+    try:
+        return await users.create(data)
+    except EmailAlreadyRegistered:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="Email already registered") from None
+
+
+@router.post("/login", responses={401: {"description": LOGIN_FAILED}})
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    users: UserServiceDep,
+    settings: SettingsDep,
+) -> Token:
+    """OAuth2 password flow: ``username`` is the e-mail address."""
+    user = await users.authenticate(form.username, form.password)
+    if user is None:
+        # One answer for an unknown e-mail and a wrong password.
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail=LOGIN_FAILED,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    token = create_access_token(
+        user.id,
+        secret_key=settings.secret_key.get_secret_value(),
+        expires_delta=timedelta(minutes=settings.access_token_expire_minutes),
+    )
+    return Token(access_token=token)

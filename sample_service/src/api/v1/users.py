@@ -1,0 +1,63 @@
+"""Users: read by any authenticated user, changed only by themselves."""
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from src.core.deps import CurrentUser, UserServiceDep
+from src.db.models import User
+from src.models.user import UserRead, UserUpdate
+from src.services.users import EmailAlreadyRegistered, UserService
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+async def _own_account(user_id: int, current: User, users: UserService) -> User:
+    """The user to change: 404 if there is none, 403 if it is someone else."""
+    user = await users.get(user_id)
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found")
+    if user.id != current.id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Not allowed to change another user")
+    return user
+
+
+@router.get("/me", response_model=UserRead)
+async def read_me(current: CurrentUser) -> User:
+    return current
+
+
+@router.get("", response_model=list[UserRead])
+async def list_users(
+    current: CurrentUser,
+    users: UserServiceDep,
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+) -> Sequence[User]:
+    return await users.list(skip=skip, limit=limit)
+
+
+@router.get("/{user_id}", response_model=UserRead)
+async def read_user(user_id: int, current: CurrentUser, users: UserServiceDep) -> User:
+    user = await users.get(user_id)
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found")
+    return user
+
+
+@router.put("/{user_id}", response_model=UserRead, responses={409: {"description": "E-mail taken"}})
+async def update_user(
+    user_id: int, data: UserUpdate, current: CurrentUser, users: UserServiceDep
+) -> User:
+    user = await _own_account(user_id, current, users)
+    try:
+        return await users.update(user, data)
+    except EmailAlreadyRegistered:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="Email already registered") from None
+
+
+@router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_user(user_id: int, current: CurrentUser, users: UserServiceDep) -> None:
+    user = await _own_account(user_id, current, users)
+    await users.delete(user)

@@ -1,0 +1,29 @@
+"""Tables of the service."""
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from src.db.base import Base
+from src.db.types import UTCDateTime
+from src.utils.time import utcnow
+
+__all__ = ["Base", "User"]  # Base too: importing it from here registers the tables
+
+EMAIL_MAX_LENGTH = 254
+NAME_MAX_LENGTH = 100
+
+
+class User(Base):
+    __tablename__ = "users"
+    # Never reuse a deleted user's id (SQLite would, without AUTOINCREMENT):
+    # an unexpired token of the deleted user would otherwise name the next one.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    hashed_password: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

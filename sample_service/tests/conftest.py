@@ -1,0 +1,85 @@
+"""Fixtures: each test gets its own migrated SQLite file and its own app.
+
+The schema is migrated once per session into a template file, which every
+test then copies: the migrations run for real, but only once. Most tests talk
+to the app in process through httpx's ASGI transport (async tests, run by
+anyio's pytest plugin); test_server.py talks to a real uvicorn over HTTP.
+"""
+
+import itertools
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from main import create_app
+from src.core.config import Settings
+from src.db.migrate import upgrade
+from tests.support import (
+    DEFAULT_PASSWORD,
+    Account,
+    MakeAccount,
+    asgi_client,
+    make_settings,
+    sqlite_url,
+)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(sqlite_url(path))
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, migrated_template: Path) -> str:
+    path = tmp_path / "app.db"
+    shutil.copyfile(migrated_template, path)
+    return sqlite_url(path)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(app) as http:
+        yield http
+
+
+@pytest.fixture
+def make_account(client: httpx.AsyncClient) -> MakeAccount:
+    """Register a user through the API, log in, and return its credentials."""
+    numbers = itertools.count(1)
+
+    async def make(
+        email: str | None = None, password: str = DEFAULT_PASSWORD, name: str = "Ada Lovelace"
+    ) -> Account:
+        email = email or f"user{next(numbers)}@example.com"
+        created = await client.post(
+            "/api/v1/auth/register", json={"email": email, "name": name, "password": password}
+        )
+        assert created.status_code == 201, created.text
+        login = await client.post(
+            "/api/v1/auth/login", data={"username": email, "password": password}
+        )
+        assert login.status_code == 200, login.text
+        return Account(created.json()["id"], email, password, login.json()["access_token"])
+
+    return make
