@@ -247,7 +247,42 @@ def staged_changes(repo: str | os.PathLike[str]) -> list[Change]:
     unborn HEAD with the empty tree in the repository's own hash; every
     setting that could change what it lists is overridden in _DIFF.
     """
-    return _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF], repo))
+    heads = merge_heads(repo)
+    if not heads:
+        return _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF], repo))
+    return _staged_merge(repo, heads)
+
+
+def merge_heads(repo: str | os.PathLike[str]) -> list[str]:
+    """The commits being merged into HEAD while a merge is in progress (none otherwise)."""
+    path = os.fsdecode(run(["rev-parse", "--git-path", "MERGE_HEAD"], repo).rstrip(b"\n"))
+    try:
+        with open(os.path.join(repo, path), encoding="ascii") as handle:
+            return handle.read().split()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return []
+
+
+def _staged_merge(repo: str | os.PathLike[str], heads: list[str]) -> list[Change]:
+    """What a merge being committed introduces beyond its parents, as `commit_changes` reads a merge.
+
+    Two parents: the index against git's own automatic merge of HEAD and the
+    merged commit (`git merge-tree --write-tree`, which writes conflicts with
+    their markers, so a resolution shows as a change). More parents, or a git
+    without merge-tree --write-tree: the staged paths that differ from every parent.
+    """
+    if len(heads) == 1:
+        try:
+            rc, out, _ = call(["merge-tree", "--write-tree", "--no-messages", "HEAD", heads[0]], repo, ok=(0, 1))
+            tree = out.split(b"\n", 1)[0].decode("ascii").strip()
+            return _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF, tree, "--"], repo))
+        except GitError:
+            pass
+    staged = _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF], repo))
+    for head in heads:
+        differs = set(_paths(run(["diff", "--cached", "--no-renames", "--no-relative", "-z", "--name-only", head], repo)))
+        staged = [c for c in staged if c.path in differs or (c.old_path or "") in differs]
+    return staged
 
 
 def worktree_changes(repo: str | os.PathLike[str]) -> list[Change]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 
 import pytest
 
@@ -243,3 +244,24 @@ def test_github_format(example, check) -> None:
 def test_not_a_repository(tmp_path, check) -> None:
     code = main(["-C", str(tmp_path), "check"])
     assert code == 2
+
+
+def test_staged_merge_is_judged_by_what_it_adds(example, check) -> None:
+    """While a merge is being committed, the other side's committed work is not the merger's change."""
+    example.git("checkout", "-q", "-b", "side")
+    example.write({"svc/src/db/models.py": "side\n", "svc/src/api/users.py": "side users\n"})
+    example.commit("db work on a side branch\n\nAgent: db")
+    example.git("checkout", "-q", "main")
+    example.write({"svc/src/api/users.py": "main users\n"})
+    example.commit("api on main")
+    proc = subprocess.run(["git", "merge", "-q", "--no-commit", "side"], cwd=example.path, capture_output=True, check=False)
+    assert proc.returncode == 1  # users.py conflicts
+    stage(example, {"svc/src/api/users.py": "resolved\n"})
+    assert check(example, "--agent", "api")[0] == 0  # the resolution is api's own file; models.py came from side
+    stage(example, {"svc/src/db/migrations/0001_init.py": "evil\n"})
+    code, out, _ = check(example, "--agent", "api")
+    assert code == 1
+    assert out.splitlines() == [
+        f"api may not write svc/src/db/migrations/0001_init.py (M): cannot_touch by {MIGRATION_RULE}; owners: db",
+        "check failed: 1 violation(s) among 2 path(s) in the staged changes; acting: api (--agent)",
+    ]
