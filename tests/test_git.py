@@ -375,12 +375,13 @@ def test_without_remerge_diff_a_merge_counts_what_differs_from_every_parent(fork
 
 def test_an_unfinished_merge_shows_its_conflicts_as_unmerged(forked):
     subprocess.run(["git", "merge", "-q", "side"], cwd=forked, capture_output=True)
-    assert git.staged_changes(forked) == [
+    # staged: only what the merge itself adds (the unresolved conflict); side's clean changes are side's
+    assert git.staged_changes(forked) == [Change("conflict.txt", "U")]
+    assert git.worktree_changes(forked) == [
         Change("conflict.txt", "U"),
         Change("shared.txt", "M"),
         Change("side.py", "A"),
     ]
-    assert git.worktree_changes(forked) == git.staged_changes(forked)
     assert git.ls_files(forked).count("conflict.txt") == 1
 
 
