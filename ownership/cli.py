@@ -136,8 +136,8 @@ def _clues(ws: Workspace, contract, agent: str | None, message: str | None, bran
     env = os.environ.get("OWNERSHIP_AGENT")
     if agent or env:
         return Clues(agent, env, message)
-    config = git.config_get(ws.repo, "ownership.agent")
-    branch = branch or git.current_branch(ws.repo)
+    config = ws.config.get("ownership.agent")
+    branch = branch or ws.branch
     email = None
     if contract.identity.authors:
         # The author the commit will carry: git exports it to hooks (and `--author` sets it), else git's config.
@@ -209,7 +209,7 @@ def check(
         elif mode == "worktree":
             changes, what = git.worktree_changes(ws.repo), "the working tree"
         else:
-            changes, what = git.staged_changes(ws.repo), "the staged changes"
+            changes, what = git.staged_changes(ws.repo, ws.info.merging), "the staged changes"
         message = _read_message(message_file) if message_file else None
         actor = identify(contract, _clues(ws, contract, agent, message), git.trailer)
         violations, unit = check_changes(engine, changes, actor)

@@ -240,14 +240,14 @@ def ls_files(repo: str | os.PathLike[str]) -> list[str]:
     return list(dict.fromkeys(_paths(run(["ls-files", "-z", "--full-name"], repo))))
 
 
-def staged_changes(repo: str | os.PathLike[str]) -> list[Change]:
+def staged_changes(repo: str | os.PathLike[str], merging: Sequence[str] | None = None) -> list[Change]:
     """The index against HEAD (the empty tree on an unborn branch); renames (-M) and copies (-C) detected.
 
     Porcelain `diff --cached` rather than `diff-index` because it compares an
     unborn HEAD with the empty tree in the repository's own hash; every
     setting that could change what it lists is overridden in _DIFF.
     """
-    heads = merge_heads(repo)
+    heads = merge_heads(repo) if merging is None else list(merging)
     if not heads:
         return _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF], repo))
     return _staged_merge(repo, heads)
@@ -485,3 +485,76 @@ def list_tree(repo: str | os.PathLike[str], rev: str, folder: str = "") -> list[
     # ls-tree has no '--': after --end-of-options the revision and the folder are never options.
     out = run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, *paths], repo)
     return _paths(out)
+
+
+# --- one call for the questions every command asks ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    """The work tree's top level, its git folder, HEAD (None on an unborn branch) and the merge in progress."""
+
+    top: str
+    git_dir: str
+    head: str | None
+    merging: tuple[str, ...]
+
+
+def repo_info(cwd: str | os.PathLike[str]) -> RepoInfo | None:
+    """Everything `toplevel`, `has_head` and `merge_heads` tell, in one git call; None outside a work tree."""
+    rc, out, _ = call(
+        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-path", "MERGE_HEAD", "HEAD"], cwd, ok=(0, 128)
+    )
+    lines = out.split(b"\n")
+    if len(lines) < 4:
+        return None  # not in a work tree (a bare repository or outside any)
+    top, git_dir, merge_path = (os.fsdecode(line) for line in lines[:3])
+    head = lines[3].decode("ascii", "replace") if rc == 0 else None
+    try:
+        with open(os.path.join(top, merge_path), encoding="ascii") as handle:
+            merging = tuple(handle.read().split())
+    except (FileNotFoundError, UnicodeDecodeError):
+        merging = ()
+    return RepoInfo(top, git_dir, head, merging)
+
+
+def config_values(repo: str | os.PathLike[str], *keys: str) -> dict[str, str]:
+    """Several config keys in one call: {key: last value} for those that are set (keys lower-case)."""
+    pattern = "^(" + "|".join(k.replace(".", r"\.") for k in keys) + ")$"
+    rc, out, _ = call(["config", "-z", "--get-regexp", pattern], repo, ok=(0, 1))
+    values = {}
+    for entry in out.split(b"\0"):
+        if entry:
+            key, _, value = entry.partition(b"\n")
+            values[key.decode("utf-8", "replace").lower()] = value.decode("utf-8", "replace")
+    return values
+
+
+def tree_entries(repo: str | os.PathLike[str], rev: str, paths: Sequence[str]) -> dict[str, str]:
+    """{path: object id} of the files at or under `paths` at `rev`, in one call."""
+    if not paths:
+        return {}
+    out = run(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, *paths], repo)
+    entries = {}
+    for record in out.split(b"\0"):
+        if record:
+            meta, _, path = record.partition(b"\t")
+            entries[os.fsdecode(path)] = meta.split()[2].decode("ascii")
+    return entries
+
+
+def read_objects(repo: str | os.PathLike[str], oids: Sequence[str]) -> dict[str, bytes]:
+    """The contents of several blobs in one `cat-file --batch` call."""
+    if not oids:
+        return {}
+    out = run(["cat-file", "--batch"], repo, input="".join(f"{o}\n" for o in oids).encode("ascii"))
+    contents, pos = {}, 0
+    for oid in oids:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            contents[oid] = out[pos : pos + size]
+            pos += size + 1
+    return contents

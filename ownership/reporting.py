@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
-from .lint import LintResult
-from .matching import Engine
 from .model import SECTIONS, Agent, Decision, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
+if TYPE_CHECKING:
+    from .lint import LintResult
+    from .matching import Engine
 
 SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touch"}
 
@@ -33,6 +34,8 @@ def show_path(path: str) -> str:
 
 
 def dumps(data) -> str:
+    import json
+
     return json.dumps(data, indent=2)
 
 

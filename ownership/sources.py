@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Protocol
 
 from .errors import ContractError, ContractErrors
 from .globs import GlobError, strip_trailing_spaces, translate
 from .model import Agent, Contract, Identity, Problem, Rule
 
-CONTRACT_CANDIDATES = ("ownership.yaml", ".ownership.yaml", "contract/ownership.yaml")
+CONTRACT_CANDIDATES = ("ownership.yaml", ".ownership.yaml", "contract/ownership.yaml")  # also in workspace.py
 DISCOVERED_AGENTS = ".claude/agents/*.md"
 
 _TOP_KEYS = {
@@ -58,18 +57,19 @@ class WorkTreeReader:
     """Files as they are on disk, paths relative to the repository root."""
 
     def __init__(self, root: str | os.PathLike) -> None:
-        self.root = Path(root)
+        self.root = os.fspath(root)
 
     def read(self, path: str) -> bytes | None:
         try:
-            return (self.root / path).read_bytes()
+            with open(os.path.join(self.root, path), "rb") as handle:
+                return handle.read()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as exc:
             raise ContractError(path, None, f"cannot read: {exc.strerror}") from None
 
     def files_under(self, folder: str) -> list[str]:
-        base = self.root / folder if folder else self.root
+        base = os.path.join(self.root, folder) if folder else self.root
         found = []
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = [d for d in dirnames if d != ".git"]

@@ -9,21 +9,73 @@ from . import git
 from .errors import UsageError
 from .matching import Engine
 from .model import Contract
-from .sources import WorkTreeReader, discover, load
+
+# Where a contract is discovered (sources.CONTRACT_CANDIDATES), here so a cached run never imports the parser.
+CONTRACT_CANDIDATES = ("ownership.yaml", ".ownership.yaml", "contract/ownership.yaml")
+
+
+def watched_places(contract: Contract) -> list[str]:
+    """Where the files a contract is read from can be: the literal folders of its self-protecting rules."""
+    places = []
+    for rule in contract.protected:
+        if rule.line is None:  # the contract's own files and agent_files globs, anchored at the top
+            literal = []
+            for segment in rule.pattern.strip("/").split("/"):
+                if any(c in segment for c in "*?[\\"):
+                    break
+                literal.append(segment)
+            places.append("/".join(literal) or ".")
+    return sorted(set(places))
 
 
 class TreeReader:
-    """Files as committed at one revision."""
+    """Files as committed at one revision, read with few git calls.
 
-    def __init__(self, repo: str, rev: str) -> None:
+    One `ls-tree` lists the places asked for up front (where a contract may be);
+    file contents come in one `cat-file --batch` per round of reads. The listing
+    is also the cache key: it holds the object id of every file the contract
+    can be read from.
+    """
+
+    def __init__(self, repo: str, rev: str, places: list[str]) -> None:
         self.repo = repo
         self.rev = rev
+        self.listed = sorted(set(places))
+        self.entries = git.tree_entries(repo, rev, self.listed)
+        self.contents: dict[str, bytes] = {}
+
+    def key(self) -> str:
+        from _blake2 import blake2b  # hashlib's own implementation, without loading OpenSSL
+
+        text = "\0".join([self.rev, *self.listed, *(f"{p}\0{o}" for p, o in sorted(self.entries.items()))])
+        return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+    def _covered(self, path: str) -> bool:
+        return any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.listed)
+
+    def _list(self, place: str) -> None:
+        if not self._covered(place):
+            self.entries.update(git.tree_entries(self.repo, self.rev, [place]))
+            self.listed.append(place)
 
     def read(self, path: str) -> bytes | None:
-        return git.read_blob(self.repo, self.rev, path)
+        self._list(path)
+        oid = self.entries.get(path)
+        if oid is None:
+            return None
+        if oid not in self.contents:
+            wanted = [o for o in dict.fromkeys(self.entries.values()) if o not in self.contents]
+            self.contents.update(git.read_objects(self.repo, wanted))
+        return self.contents.get(oid)
 
     def files_under(self, folder: str) -> list[str]:
-        return git.list_tree(self.repo, self.rev, folder)
+        folder = folder.strip("/")
+        if folder:
+            self._list(folder)
+        else:
+            self.entries.update(git.tree_entries(self.repo, self.rev, ["."]))
+        prefix = folder + "/" if folder else ""
+        return sorted(p for p in self.entries if p.startswith(prefix))
 
 
 class Workspace:
@@ -31,19 +83,23 @@ class Workspace:
         self.cwd = os.path.abspath(directory)
         if not os.path.isdir(self.cwd):
             raise UsageError(f"{directory}: no such folder; -C takes an existing folder")
-        top = git.toplevel(self.cwd)
-        self.in_git = top is not None
-        self.repo = top or self.cwd
+        self.info = git.repo_info(self.cwd)
+        self.in_git = self.info is not None
+        self.repo = self.info.top if self.info else self.cwd
         self.contract_option = contract or os.environ.get("OWNERSHIP_CONTRACT") or None
 
     @cached_property
-    def reader(self) -> WorkTreeReader:
+    def reader(self):
+        from .sources import WorkTreeReader
+
         return WorkTreeReader(self.repo)
 
     @cached_property
     def contract_path(self) -> str | None:
         """The contract file, repository-relative; None reads .claude/agents/*.md."""
         if not self.contract_option:
+            from .sources import discover
+
             return discover(self.reader)
         full = os.path.normpath(os.path.join(self.cwd, self.contract_option))
         relative = os.path.relpath(full, self.repo)
@@ -53,30 +109,78 @@ class Workspace:
 
     @cached_property
     def contract(self) -> Contract:
+        from .sources import load
+
         return load(self.reader, self.contract_path)
 
     def contract_at(self, rev: str) -> Contract:
         """The contract as committed at `rev` (never the working tree's edits)."""
-        reader = TreeReader(self.repo, rev)
+        contract = self._committed(rev)
+        if contract is None:
+            from .sources import load
+
+            return load(TreeReader(self.repo, rev, []), None)  # raises: no contract found
+        return contract
+
+    def _committed(self, rev: str) -> Contract | None:
+        """The contract at `rev` (cached by its files' object ids), or None when none is committed there."""
+        from . import cache
+
+        git_dir = self.info.git_dir
+        places = [*CONTRACT_CANDIDATES, ".claude/agents", *cache.watched(git_dir)]
+        if self.contract_option:
+            places.append(self.contract_path)
+        reader = TreeReader(self.repo, rev, places)
+        key = reader.key()
+        found = cache.load(git_dir, key)
+        if found is not None:
+            return found
+        from .sources import discover, load
+
         path = self.contract_path if self.contract_option else discover(reader)
-        return load(reader, path)
+        if path is None and not reader.files_under(".claude/agents"):
+            return None
+        contract = load(reader, path)
+        learned = watched_places(contract)
+        if not set(learned) <= set(places):
+            cache.remember_watched(git_dir, learned)
+            key = TreeReader(self.repo, rev, [*places, *learned]).key()
+        cache.store(git_dir, key, contract)
+        return contract
 
     def contract_in_force(self) -> tuple[Contract, str]:
         """The contract uncommitted changes are judged by: HEAD's; the working tree's only before the first commit."""
-        if not self.in_git or not git.has_head(self.repo):
+        if not self.in_git or self.info.head is None:
             return self.contract, "the working tree (no commit yet)"
-        head = TreeReader(self.repo, "HEAD")
-        if not self.contract_option and discover(head) is None and not head.files_under(".claude/agents"):
+        contract = self._committed(self.info.head)
+        if contract is None and not self.contract_option:
             # No contract committed yet: the one being added governs (it protects itself from agents).
             return self.contract, "the working tree (no contract committed yet)"
-        return self.contract_at("HEAD"), "HEAD"
+        return contract or self.contract_at(self.info.head), "HEAD"
 
     def engine_for(self, contract: Contract) -> Engine:
         return Engine(contract, self.ignorecase)
 
     @cached_property
+    def config(self) -> dict[str, str]:
+        """The git settings this tool reads, in one call."""
+        return git.config_values(self.repo, "core.ignorecase", "ownership.agent") if self.in_git else {}
+
+    @cached_property
+    def branch(self) -> str | None:
+        """The checked-out branch, read from HEAD (None when detached or outside git)."""
+        if not self.in_git:
+            return None
+        try:
+            with open(os.path.join(self.info.git_dir, "HEAD"), encoding="utf-8") as handle:
+                head = handle.read().strip()
+        except (OSError, UnicodeDecodeError):
+            return git.current_branch(self.repo)
+        return head.removeprefix("ref: refs/heads/") if head.startswith("ref: refs/heads/") else None
+
+    @cached_property
     def ignorecase(self) -> bool:
-        return git.ignorecase(self.repo) if self.in_git else False
+        return self.config.get("core.ignorecase", "false").lower() in ("true", "yes", "on", "1")
 
     @cached_property
     def engine(self) -> Engine:

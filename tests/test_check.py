@@ -265,3 +265,33 @@ def test_staged_merge_is_judged_by_what_it_adds(example, check) -> None:
         f"api may not write svc/src/db/migrations/0001_init.py (M): cannot_touch by {MIGRATION_RULE}; owners: db",
         "check failed: 1 violation(s) among 2 path(s) in the staged changes; acting: api (--agent)",
     ]
+
+
+def test_the_contract_cache_follows_every_committed_change(example, check) -> None:
+    """Runs reuse a cached contract, keyed by the committed files it was read from: a change is a new key."""
+    stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
+    assert check(example, "--agent", "api")[0] == 1
+    cached = list((example.path / ".git" / "ownership").glob("contract-*.pickle"))
+    assert len(cached) == 1
+    assert check(example, "--agent", "api")[0] == 1  # served from the cache
+    example.git("reset", "-q")
+    example.write({API_MD: agent_file("api", ["src/**"], [], [])})  # a person widens api's lane
+    example.commit("widen api")
+    stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
+    assert check(example, "--agent", "api")[0] == 0
+    example.git("reset", "-q")
+    example.write({"contract/agents/web.md": agent_file("web", ["src/db/**"], [], [])})  # a new agent file
+    example.commit("add web")
+    stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
+    code, out, _ = check(example, "--agent", "web")
+    assert code == 0, out
+    assert len(list((example.path / ".git" / "ownership").glob("contract-*.pickle"))) == 3
+
+
+def test_a_corrupt_cache_entry_is_read_afresh(example, check) -> None:
+    stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
+    assert check(example, "--agent", "api")[0] == 1
+    for entry in (example.path / ".git" / "ownership").glob("contract-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    code, out, _ = check(example, "--agent", "api")
+    assert code == 1 and "cannot_touch" in out
