@@ -62,6 +62,34 @@ class Glob:
         return self.body + "(?:/" + _ANY + ")?"
 
     @property
+    def required_text(self) -> str:
+        """The longest run of plain characters every matching path must contain ('' when none)."""
+        text = self.pattern[1:] if self.negated else self.pattern
+        text = text.strip("/")
+        runs, run, i = [], [], 0
+        while i < len(text):
+            c = text[i]
+            if c == "\\" and i + 1 < len(text):
+                run.append(text[i + 1])
+                i += 2
+                continue
+            if c in "*?[":
+                runs.append("".join(run))
+                run = []
+                if c == "[":  # skip the class: its members are not literal
+                    end = text.find("]", i + 2)
+                    i = end + 1 if end > 0 else len(text)
+                    continue
+                if text.startswith("**/", i):  # '**/' may match nothing, its slash included
+                    i += 3
+                    continue
+            else:
+                run.append(c)
+            i += 1
+        runs.append("".join(run))
+        return max(runs, key=len)
+
+    @property
     def literal(self) -> bool:
         """True when the pattern has no wildcard: it names one path."""
         return not re.search(r"(?<!\\)[*?\[]", self.pattern)

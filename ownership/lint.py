@@ -33,17 +33,20 @@ class LintResult:
 
 
 def lint(engine: Engine, tracked: list[str]) -> LintResult:
+    from .matching import Bulk
+
     contract = engine.contract
-    governed = [(path, rel) for path in tracked if (rel := engine.governed(path)) is not None]
+    bulk = Bulk(engine, tracked)
+    owners = _owners(bulk)
     problems: list[Problem] = list(contract.warnings)
-    problems += _double_owners(engine, governed)
-    problems += _owns_and_reads(engine, governed)
-    problems += _unowned(engine, governed)
-    problems += _unmatched_and_ambiguous(engine, tracked, governed)
+    problems += _double_owners(bulk, owners)
+    problems += _owns_and_reads(bulk)
+    problems += _unowned(bulk, owners)
+    problems += _unmatched_and_ambiguous(bulk)
     problems.sort(key=lambda p: (p.severity != "error", p.source or "", p.line or 0, p.message))
     rules = sum(len(a.rules(s)) for a in contract.agents for s in SECTIONS)
     rules += sum(1 for r in contract.protected if r.line is not None)
-    return LintResult(tuple(problems), len(contract.agents), rules, len(governed))
+    return LintResult(tuple(problems), len(contract.agents), rules, len(bulk.governed))
 
 
 def _examples(paths: list[str]) -> str:
@@ -51,26 +54,23 @@ def _examples(paths: list[str]) -> str:
     return shown + (f" and {len(paths) - EXAMPLES} more" if len(paths) > EXAMPLES else "")
 
 
-def _owners_of(engine: Engine, path: str, rel: str) -> list[tuple[str, Rule]]:
-    if engine.protected.match(path):
-        return []
-    found = []
-    for name, sections in engine.sections.items():
-        if sections["cannot_touch"].match(rel):
-            continue
-        rule = sections["owns"].match(rel)
-        if rule:
-            found.append((name, rule))
-    return found
+def _owners(bulk) -> dict[int, list[str]]:
+    """{path index: the agents whose owns takes it} for every governed path some agent may write."""
+    owners: dict[int, list[str]] = defaultdict(list)
+    protected = bulk.members(None, "protected")
+    for name in bulk.engine.sections:
+        for index in bulk.members(name, "owns") - bulk.members(name, "cannot_touch") - protected:
+            owners[index].append(name)
+    return owners
 
 
-def _double_owners(engine: Engine, governed: list[tuple[str, str]]) -> list[Problem]:
+def _double_owners(bulk, owners) -> list[Problem]:
     clashes: dict[tuple, list[str]] = defaultdict(list)
-    for path, rel in governed:
-        owners = _owners_of(engine, path, rel)
-        for i, (first, first_rule) in enumerate(owners):
-            for second, second_rule in owners[i + 1 :]:
-                clashes[(first, first_rule, second, second_rule)].append(path)
+    for index in sorted(i for i, names in owners.items() if len(names) > 1):
+        found = [(name, bulk.rule(name, "owns", index)) for name in owners[index]]
+        for i, (first, first_rule) in enumerate(found):
+            for second, second_rule in found[i + 1 :]:
+                clashes[(first, first_rule, second, second_rule)].append(bulk.paths[index])
     return [
         Problem(
             "error", "two-owners",
@@ -82,16 +82,13 @@ def _double_owners(engine: Engine, governed: list[tuple[str, str]]) -> list[Prob
     ]
 
 
-def _owns_and_reads(engine: Engine, governed: list[tuple[str, str]]) -> list[Problem]:
+def _owns_and_reads(bulk) -> list[Problem]:
     overlaps: dict[tuple, list[str]] = defaultdict(list)
-    for name, sections in engine.sections.items():
-        if not sections["owns"].rules or not sections["reads"].rules:
-            continue
-        for path, rel in governed:
-            owns = sections["owns"].match(rel)
-            reads = owns and sections["reads"].match(rel)
-            if reads:
-                overlaps[(name, owns, reads)].append(path)
+    for name in bulk.engine.sections:
+        both = bulk.members(name, "owns") & bulk.members(name, "reads")
+        for index in sorted(both):
+            key = (name, bulk.rule(name, "owns", index), bulk.rule(name, "reads", index))
+            overlaps[key].append(bulk.paths[index])
     return [
         Problem(
             "warning", "owns-and-reads",
@@ -103,33 +100,34 @@ def _owns_and_reads(engine: Engine, governed: list[tuple[str, str]]) -> list[Pro
     ]
 
 
-def _unowned(engine: Engine, governed: list[tuple[str, str]]) -> list[Problem]:
-    nobody = [path for path, rel in governed if not engine.protected.match(path) and not _owners_of(engine, path, rel)]
+def _unowned(bulk, owners) -> list[Problem]:
+    protected = bulk.members(None, "protected")
+    nobody = [bulk.paths[i] for i in bulk.governed if i not in protected and i not in owners]
     if not nobody:
         return []
-    root = engine.contract.root + "/" if engine.contract.root else ""
+    contract = bulk.engine.contract
+    root = contract.root + "/" if contract.root else ""
     return [
         Problem(
             "warning", "unowned",
             f"{len(nobody)} tracked file(s) under {root or './'} have no owner: {_examples(nobody)}; "
             "add them to an agent's OWNS",
-            engine.contract.source, None,
+            contract.source, None,
         )  # fmt: skip
     ]
 
 
-def _unmatched_and_ambiguous(engine: Engine, tracked: list[str], governed: list[tuple[str, str]]) -> list[Problem]:
+def _unmatched_and_ambiguous(bulk) -> list[Problem]:
     problems = []
-    relatives = [rel for _, rel in governed]
-    sections = [(s, relatives) for agent in engine.sections.values() for s in agent.values()]
-    sections.append((engine.protected, tracked))
-    for section, paths in sections:
+    engine = bulk.engine
+    places = [(name, s, section) for name, agent in engine.sections.items() for s, section in agent.items()]
+    places.append((None, "protected", engine.protected))
+    for name, section_name, section in places:
         for index, rule in enumerate(section.rules):
             if rule.line is None:  # the contract's own files, added by the tool
                 continue
             glob = section.globs[index]
-            regex = re.compile(glob.regex, section.flags)
-            hits = [p for p in paths if regex.fullmatch(p)]
+            hits = bulk.pattern_hits(name, section_name, index)
             if not hits:
                 problems.append(
                     Problem(
@@ -139,7 +137,8 @@ def _unmatched_and_ambiguous(engine: Engine, tracked: list[str], governed: list[
                     )  # fmt: skip
                 )
             elif glob.literal and not glob.anchored:
-                problems += _depths(glob, rule, hits, section.flags)
+                paths = [bulk.relative[i] if name else bulk.paths[i] for i in sorted(hits)]
+                problems += _depths(glob, rule, paths, section.flags)
     return problems
 
 

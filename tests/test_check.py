@@ -295,3 +295,24 @@ def test_a_corrupt_cache_entry_is_read_afresh(example, check) -> None:
         entry.write_bytes(b"not a pickle")
     code, out, _ = check(example, "--agent", "api")
     assert code == 1 and "cannot_touch" in out
+
+
+def test_a_large_change_is_decided_in_bulk_with_the_same_answers(example, check) -> None:
+    """Past BULK_FROM paths, check decides all paths at once; every violation still names rule and owners."""
+    from ownership.checking import BULK_FROM
+
+    files = {f"svc/src/db/migrations/{n:04}.py": "x\n" for n in range(BULK_FROM + 50)}
+    files.update({f"svc/src/api/{n:04}.py": "x\n" for n in range(20)})
+    files["svc/src/db/models.py"] = "changed\n"
+    stage(example, files)
+    code, out, _ = check(example, "--agent", "api", "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["checked"]["paths"] == BULK_FROM + 71
+    violations = data["violations"]
+    assert len(violations) == BULK_FROM + 51
+    migrations = [v for v in violations if "/migrations/" in v["path"]]
+    assert len(migrations) == BULK_FROM + 50
+    assert all(v["access"] == "cannot_touch" and v["owners"] == ["db"] and v["rule"]["line"] == 22 for v in migrations)
+    (models,) = [v for v in violations if v["path"] == "svc/src/db/models.py"]
+    assert (models["access"], models["rule"]["pattern"], models["owners"]) == ("reads", "src/db/**", ["db"])

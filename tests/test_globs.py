@@ -149,3 +149,26 @@ def test_patterns_agree_with_git_check_ignore(tmp_path, ignorecase: bool) -> Non
                 disagreements.append((pattern, path, path in ignored))
     assert pairs >= 2500
     assert disagreements == []
+
+
+def test_bulk_scan_decides_like_one_path_at_a_time(tmp_path) -> None:
+    """Engine.decide and Bulk (one scan a section over all paths) must agree everywhere."""
+    from ownership.matching import Bulk, Engine
+    from ownership.model import Agent, Contract, Rule
+
+    rng = random.Random(7)
+    def rules(section: str) -> tuple[Rule, ...]:
+        patterns = [_random_pattern(rng) for _ in range(rng.randint(0, 6))]
+        return tuple(Rule(section, ("!" if rng.random() < 0.2 else "") + p, "c.yaml", n + 1) for n, p in enumerate(patterns))
+
+    agents = tuple(Agent(f"a{i}", "c.yaml", 1, rules("owns"), rules("reads"), rules("cannot_touch")) for i in range(6))
+    paths = sorted({_random_path(rng) for _ in range(600)}) + ["a/n\nl.py", "x.py/a\nb"]
+    for ignorecase in (False, True):
+        for root, unlisted in (("", "deny"), ("a", "allow")):
+            contract = Contract("c.yaml", root, agents, ("c.yaml",), protected=rules("protected"), unlisted=unlisted)
+            engine = Engine(contract, ignorecase)
+            bulk = Bulk(engine, paths)
+            for index, path in enumerate(paths):
+                for agent in agents:
+                    assert bulk.decide(index, agent.name) == engine.decide(path, agent.name), (path, agent.name)
+                assert bulk.owners(index) == engine.owners(path), path
