@@ -46,18 +46,29 @@ def _paths(ws: Workspace, paths: tuple[str, ...], stdin: bool, nul: bool) -> lis
 @click.pass_obj
 def explain(ws: Workspace, agent: str | None, as_json: bool, stdin: bool, nul: bool, paths: tuple[str, ...]) -> int:
     """Each agent's decision for each PATH, with the rule that decided it."""
+    from .matching import Bulk
+
     names = ws.agent_names(agent)
-    engine = ws.engine
-    out = sys.stdout
+    typed = _paths(ws, paths, stdin, nul)
+    bulk = Bulk(ws.engine, [p.rstrip("/") for p in typed])
     results = []
-    for path in _paths(ws, paths, stdin, nul):
-        decisions = [engine.decide(path, name) for name in names]
+    chunk: list[str] = []
+    for index, path in enumerate(typed):
+        if path.endswith("/"):  # a folder: directory-only patterns apply, one path at a time
+            decisions = [ws.engine.decide(path, name) for name in names]
+        else:
+            decisions = [bulk.decide(index, name) for name in names]
         if as_json:
             results.append(reporting.explain_json(path, decisions))
         else:
-            out.write(reporting.explain_text(path, decisions) + "\n")
+            chunk.append(reporting.explain_text(path, decisions))
+            if len(chunk) >= 1000:
+                sys.stdout.write("\n".join(chunk) + "\n")
+                chunk.clear()
+    if chunk:
+        sys.stdout.write("\n".join(chunk) + "\n")
     if as_json:
-        out.write(reporting.dumps(results) + "\n")
+        sys.stdout.write(reporting.dumps(results) + "\n")
     return 0
 
 
@@ -94,11 +105,13 @@ def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
     agents = [ws.contract.agent(n) for n in names]
     listing = None
     if files:
+        from .matching import Bulk
+
         listing = {n: {} for n in names}
-        for path in ws.tracked_files:
+        bulk = Bulk(engine, ws.tracked_files)
+        for index, path in enumerate(bulk.paths):
             for name in names:
-                access = engine.decide(path, name).access
-                listing[name].setdefault(access, []).append(path)
+                listing[name].setdefault(bulk.decide(index, name).access, []).append(path)
     if as_json:
         click.echo(reporting.dumps(reporting.lanes_json(engine, agents, listing)))
     else:
@@ -107,28 +120,50 @@ def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default=None, help="Output format [default: text].")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.pass_obj
-def lint(ws: Workspace, as_json: bool, strict: bool) -> int:
-    """Check the contract against itself and the tracked files."""
-    from .lint import lint as run_lint
+def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:
+    """Check the contract against itself, the tracked files and the files exported from it."""
+    from dataclasses import replace
 
+    from .exports import stale_exports
+    from .lint import lint as run_lint
+    from .sarif import lint_sarif
+
+    fmt = fmt or ("json" if as_json else "text")
     try:
         engine = ws.engine
     except ContractErrors as exc:
-        if not as_json:
+        if fmt == "text":
             raise
         problems = [{"severity": "error", "code": "contract", "message": e.message, "source": e.source, "line": e.line}
                     for e in exc.errors]  # fmt: skip
-        click.echo(reporting.dumps({"ok": False, "problems": problems, "summary": {"errors": len(problems)}}))
+        if fmt == "sarif":
+            click.echo(lint_sarif(problems, f"the contract has {len(problems)} error(s)", ws.contract_path or "."))
+        else:
+            click.echo(reporting.dumps({"ok": False, "problems": problems, "summary": {"errors": len(problems)}}))
         return 2
     result = run_lint(engine, ws.tracked_files)
-    if as_json:
+    problems = [*result.problems, *stale_exports(ws, engine)]
+    problems.sort(key=lambda p: (p.severity != "error", p.source or "", p.line or 0, p.message))
+    result = replace(result, problems=tuple(problems))
+    if fmt == "sarif":
+        default = engine.contract.source or (engine.contract.files[0] if engine.contract.files else ".")
+        click.echo(lint_sarif([p.to_json() for p in result.problems], reporting.lint_summary(result, strict), default))
+    elif fmt == "json":
         click.echo(reporting.dumps(reporting.lint_json(result, strict)))
     else:
         click.echo(reporting.lint_text(result, strict))
     return 0 if result.ok(strict) else 1
+
+
+from .agent_hooks import doctor, guard, install  # noqa: E402
+
+cli.add_command(guard)
+cli.add_command(install)
+cli.add_command(doctor)
 
 
 def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None) -> Clues:
@@ -224,6 +259,14 @@ def _read_message(path: str) -> str:
             return handle.read().decode("utf-8", "replace")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the commit message ({exc.strerror})") from None
+
+
+from .ecosystem_cli import export_group, import_group, init, map_command  # noqa: E402
+
+cli.add_command(export_group)
+cli.add_command(import_group)
+cli.add_command(init)
+cli.add_command(map_command)
 
 
 def main(argv: list[str] | None = None) -> int:

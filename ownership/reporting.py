@@ -229,3 +229,8 @@ def check_github(result, what: str) -> str:
 
 
 CHECK_REPORTERS = {"text": check_text, "json": check_json, "github": check_github}
+
+
+from .sarif import check_sarif  # noqa: E402  (imports json only: the hook path stays light)
+
+CHECK_REPORTERS["sarif"] = check_sarif
