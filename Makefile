@@ -40,5 +40,9 @@ serve: $(VENV)/.installed-test
 	cd sample_service && ENVIRONMENT="$${ENVIRONMENT:-development}" exec ../$(BIN)/python -m uvicorn \
 	  --factory main:create_app --host 127.0.0.1 --port $(PORT)
 
+# Times ownership against floors and peers on generated 1k/10k/100k-file repositories (several minutes).
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py --output bench/RESULTS.md
+
 clean:
 	rm -rf $(VENV) .pytest_cache sample_service/.coverage

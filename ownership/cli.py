@@ -51,25 +51,38 @@ def explain(ws: Workspace, agent: str | None, as_json: bool, stdin: bool, nul: b
     names = ws.agent_names(agent)
     typed = _paths(ws, paths, stdin, nul)
     bulk = Bulk(ws.engine, [p.rstrip("/") for p in typed])
-    results = []
-    chunk: list[str] = []
+    tables = [(name, *bulk.table(name)) for name in names]
+    width = max(len(n) for n in names)
+    lines: dict[tuple, str] = {}  # (agent, answer) → its text line: many paths share one
+    results, chunk = [], []
     for index, path in enumerate(typed):
         if path.endswith("/"):  # a folder: directory-only patterns apply, one path at a time
-            decisions = [ws.engine.decide(path, name) for name in names]
+            answers = [(name, astuple(ws.engine.decide(path, name))) for name in names]
         else:
-            decisions = [bulk.decide(index, name) for name in names]
+            answers = [(name, decided.get(index, default)) for name, decided, default in tables]
         if as_json:
-            results.append(reporting.explain_json(path, decisions))
-        else:
-            chunk.append(reporting.explain_text(path, decisions))
-            if len(chunk) >= 1000:
-                sys.stdout.write("\n".join(chunk) + "\n")
-                chunk.clear()
+            results.append({"path": path, "agents": [
+                {"agent": name, "access": access, "can_write": can, "rule": rule.to_json() if rule else None}
+                for name, (access, can, rule) in answers]})  # fmt: skip
+            continue
+        chunk.append(reporting.show_path(path))
+        for key in answers:
+            line = lines.get(key)
+            if line is None:
+                line = lines[key] = reporting.explain_line(key[0], width, *key[1])
+            chunk.append(line)
+        if len(chunk) >= 20000:
+            sys.stdout.write("\n".join(chunk) + "\n")
+            chunk.clear()
     if chunk:
         sys.stdout.write("\n".join(chunk) + "\n")
     if as_json:
         sys.stdout.write(reporting.dumps(results) + "\n")
     return 0
+
+
+def astuple(decision) -> tuple:
+    return (decision.access, decision.can_write, decision.rule)
 
 
 @cli.command("can-write")
@@ -236,6 +249,10 @@ def check(
         result = check_commits(engine, ws.repo, commits, _clues(ws, contract, agent, None, branch))
         what = "the range"
     else:
+        started = None
+        if not paths and mode != "worktree":  # the staged changes and the settings, read while the contract loads
+            started = git.start_staged_changes(ws.repo)
+        ws.prefetch_config()
         contract = ws.contract_in_force()[0]
         engine = ws.engine_for(contract)
         if paths:
@@ -244,7 +261,7 @@ def check(
         elif mode == "worktree":
             changes, what = git.worktree_changes(ws.repo), "the working tree"
         else:
-            changes, what = git.staged_changes(ws.repo, ws.info.merging), "the staged changes"
+            changes, what = git.staged_changes(ws.repo, ws.info.merging, started), "the staged changes"
         message = _read_message(message_file) if message_file else None
         actor = identify(contract, _clues(ws, contract, agent, message), git.trailer)
         violations, unit = check_changes(engine, changes, actor)

@@ -155,6 +155,33 @@ def call(
     return proc.returncode, proc.stdout, proc.stderr
 
 
+class Pending:
+    """A git call started now and collected later, so independent questions overlap.
+
+    `result()` returns and raises exactly as `call` does.
+    """
+
+    def __init__(self, args: Sequence[str], cwd: str | os.PathLike[str], ok: Iterable[int] = (0,)) -> None:
+        self.cmd = ["git", *args]
+        self.ok = tuple(ok)
+        self.error: GitError | None = None
+        try:
+            self.proc = subprocess.Popen(
+                self.cmd, cwd=cwd, env=git_env(),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )  # fmt: skip
+        except OSError as exc:
+            self.error = GitError(self.cmd, 127, str(exc))
+
+    def result(self) -> tuple[int, bytes, bytes]:
+        if self.error is not None:
+            raise self.error
+        out, err = self.proc.communicate()
+        if self.proc.returncode not in self.ok:
+            raise GitError(self.cmd, self.proc.returncode, err.decode("utf-8", "replace"))
+        return self.proc.returncode, out, err
+
+
 def run(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None) -> bytes:
     """Run `git *args` in `cwd` and return its stdout; GitError unless it exits 0."""
     return call(args, cwd, input=input)[1]
@@ -240,7 +267,17 @@ def ls_files(repo: str | os.PathLike[str]) -> list[str]:
     return list(dict.fromkeys(_paths(run(["ls-files", "-z", "--full-name"], repo))))
 
 
-def staged_changes(repo: str | os.PathLike[str], merging: Sequence[str] | None = None) -> list[Change]:
+_STAGED = ["diff", "--cached", "-M", "-C", *_DIFF]
+
+
+def start_staged_changes(repo: str | os.PathLike[str]) -> Pending:
+    """Start reading the staged changes (for `staged_changes(..., started=)`)."""
+    return Pending(_STAGED, repo)
+
+
+def staged_changes(
+    repo: str | os.PathLike[str], merging: Sequence[str] | None = None, started: Pending | None = None
+) -> list[Change]:
     """The index against HEAD (the empty tree on an unborn branch); renames (-M) and copies (-C) detected.
 
     Porcelain `diff --cached` rather than `diff-index` because it compares an
@@ -249,7 +286,9 @@ def staged_changes(repo: str | os.PathLike[str], merging: Sequence[str] | None =
     """
     heads = merge_heads(repo) if merging is None else list(merging)
     if not heads:
-        return _name_status(run(["diff", "--cached", "-M", "-C", *_DIFF], repo))
+        return _name_status(started.result()[1] if started else run(_STAGED, repo))
+    if started:
+        started.result()  # not needed while a merge is under way; collected so no process is left behind
     return _staged_merge(repo, heads)
 
 
@@ -518,10 +557,14 @@ def repo_info(cwd: str | os.PathLike[str]) -> RepoInfo | None:
     return RepoInfo(top, git_dir, head, merging)
 
 
-def config_values(repo: str | os.PathLike[str], *keys: str) -> dict[str, str]:
-    """Several config keys in one call: {key: last value} for those that are set (keys lower-case)."""
+def start_config_values(repo: str | os.PathLike[str], *keys: str) -> Pending:
     pattern = "^(" + "|".join(k.replace(".", r"\.") for k in keys) + ")$"
-    rc, out, _ = call(["config", "-z", "--get-regexp", pattern], repo, ok=(0, 1))
+    return Pending(["config", "-z", "--get-regexp", pattern], repo, ok=(0, 1))
+
+
+def config_values(repo: str | os.PathLike[str], *keys: str, started: Pending | None = None) -> dict[str, str]:
+    """Several config keys in one call: {key: last value} for those that are set (keys lower-case)."""
+    _, out, _ = (started or start_config_values(repo, *keys)).result()
     values = {}
     for entry in out.split(b"\0"):
         if entry:

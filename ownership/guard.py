@@ -177,6 +177,7 @@ class Governed:
 
 def governed(ws: Workspace) -> Governed:
     """The contract in force in a workspace (`Workspace.contract_in_force`: HEAD's, as for `check --staged`)."""
+    ws.prefetch_config()  # overlaps the settings with reading the contract
     contract, label = ws.contract_in_force()
     source = contract.source or ".claude/agents/*.md"
     where = f"{source} at HEAD" if label == "HEAD" else f"{source} in {label}"

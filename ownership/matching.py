@@ -201,18 +201,28 @@ class Bulk:
         relative = self.relative[index]
         return compiled.match(relative) if relative is not None else None
 
+    def table(self, agent: str) -> tuple[dict[int, tuple[str, bool, Rule | None]], tuple[str, bool, None]]:
+        """({path index: (access, can_write, rule)} for the paths some rule decides, the answer for the rest).
+
+        Built by laying the sections over each other, weakest first, so the
+        strongest that holds a path has the last word, as in `Engine.decide`.
+        """
+        key = (agent, "table")
+        if key not in self._winners:
+            decided: dict[int, tuple[str, bool, Rule | None]] = {}
+            for section in ("reads", "owns", "cannot_touch"):
+                answer = section == "owns"
+                decided.update((i, (section, answer, rule)) for i, rule in self.winners(agent, section).items())
+            ungoverned = ("ungoverned", True, None)
+            decided.update((i, ungoverned) for i, r in enumerate(self.relative) if r is None)
+            decided.update((i, ("protected", False, rule)) for i, rule in self.protected.items())
+            self._winners[key] = decided
+        return self._winners[key], ("unlisted", self.engine.contract.unlisted == "allow", None)
+
     def decide(self, index: int, agent: str) -> Decision:
-        path = self.paths[index]
-        rule = self.protected.get(index)
-        if rule is not None:
-            return Decision(path, agent, "protected", False, rule)
-        if self.relative[index] is None:
-            return Decision(path, agent, "ungoverned", True, None)
-        for section in ("cannot_touch", "owns", "reads"):
-            rule = self.winners(agent, section).get(index)
-            if rule is not None:
-                return Decision(path, agent, section, section == "owns", rule)
-        return Decision(path, agent, "unlisted", self.engine.contract.unlisted == "allow", None)
+        decided, default = self.table(agent)
+        access, can_write, rule = decided.get(index, default)
+        return Decision(self.paths[index], agent, access, can_write, rule)
 
     def writable(self, agent: str) -> frozenset[int]:
         """The paths the agent may write, as `decide` says: owned or (when allowed) unlisted, or ungoverned."""

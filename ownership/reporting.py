@@ -52,12 +52,15 @@ def decision_json(decision: Decision) -> dict:
 # --- explain ---------------------------------------------------------------
 
 
+def explain_line(agent: str, width: int, access: str, can_write: bool, rule: Rule | None) -> str:
+    verdict = "can write" if can_write else "cannot write"
+    return f"  {agent:<{width}}  {access:<12}  {verdict:<12}  {rule_text(rule)}"
+
+
 def explain_text(path: str, decisions: list[Decision]) -> str:
     width = max(len(d.agent) for d in decisions)
     lines = [show_path(path)]
-    for d in decisions:
-        verdict = "can write" if d.can_write else "cannot write"
-        lines.append(f"  {d.agent:<{width}}  {d.access:<12}  {verdict:<12}  {rule_text(d.rule)}")
+    lines.extend(explain_line(d.agent, width, d.access, d.can_write, d.rule) for d in decisions)
     return "\n".join(lines)
 
 
@@ -228,9 +231,10 @@ def check_github(result, what: str) -> str:
     return "\n".join(lines)
 
 
-CHECK_REPORTERS = {"text": check_text, "json": check_json, "github": check_github}
+def check_sarif(result, what: str) -> str:
+    from .sarif import check_sarif as render  # loaded only when asked for
+
+    return render(result, what)
 
 
-from .sarif import check_sarif  # noqa: E402  (imports json only: the hook path stays light)
-
-CHECK_REPORTERS["sarif"] = check_sarif
+CHECK_REPORTERS = {"text": check_text, "json": check_json, "github": check_github, "sarif": check_sarif}

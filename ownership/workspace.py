@@ -28,6 +28,13 @@ def watched_places(contract: Contract) -> list[str]:
     return sorted(set(places))
 
 
+def _plain(path: str) -> bool:
+    """A relative path with no '.', '..' or empty segment and no backslash: nothing to normalise."""
+    if path.startswith("/") or "\\" in path and os.sep == "\\":
+        return False
+    return all(part not in ("", ".", "..") for part in path.rstrip("/").split("/"))
+
+
 class TreeReader:
     """Files as committed at one revision, read with few git calls.
 
@@ -87,6 +94,7 @@ class Workspace:
         self.in_git = self.info is not None
         self.repo = self.info.top if self.info else self.cwd
         self.contract_option = contract or os.environ.get("OWNERSHIP_CONTRACT") or None
+        self._config_started: git.Pending | None = None
 
     @cached_property
     def reader(self):
@@ -161,10 +169,19 @@ class Workspace:
     def engine_for(self, contract: Contract) -> Engine:
         return Engine(contract, self.ignorecase)
 
+    CONFIG_KEYS = ("core.ignorecase", "ownership.agent")
+
+    def prefetch_config(self) -> None:
+        """Start reading the settings now, to overlap with other git calls."""
+        if self.in_git and "config" not in self.__dict__ and self._config_started is None:
+            self._config_started = git.start_config_values(self.repo, *self.CONFIG_KEYS)
+
     @cached_property
     def config(self) -> dict[str, str]:
         """The git settings this tool reads, in one call."""
-        return git.config_values(self.repo, "core.ignorecase", "ownership.agent") if self.in_git else {}
+        if not self.in_git:
+            return {}
+        return git.config_values(self.repo, *self.CONFIG_KEYS, started=self._config_started)
 
     @cached_property
     def branch(self) -> str | None:
@@ -204,6 +221,8 @@ class Workspace:
         """A path as a user typed it (relative to the working folder, or absolute) → repository-relative."""
         if not typed or "\0" in typed:
             raise UsageError("empty path; name a file of the repository")
+        if self.cwd == self.repo and _plain(typed):
+            return typed  # already repository-relative and normal: the common case of --stdin lists
         folder = typed.endswith(("/", os.sep))
         full = os.path.normpath(os.path.join(self.cwd, typed))
         relative = os.path.relpath(full, self.repo).replace(os.sep, "/")
