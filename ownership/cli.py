@@ -34,7 +34,7 @@ def _paths(ws: Workspace, paths: tuple[str, ...], stdin: bool, nul: bool) -> lis
             typed += [os.fsdecode(p).removesuffix("\r") for p in data.split(b"\n") if p.strip()]
     if not typed:
         raise click.UsageError("name at least one PATH (or pass --stdin)")
-    return [ws.path(p) for p in typed]
+    return ws.paths(typed)
 
 
 @cli.command()
@@ -51,26 +51,34 @@ def explain(ws: Workspace, agent: str | None, as_json: bool, stdin: bool, nul: b
     names = ws.agent_names(agent)
     typed = _paths(ws, paths, stdin, nul)
     bulk = Bulk(ws.engine, [p.rstrip("/") for p in typed])
-    tables = [(name, *bulk.table(name)) for name in names]
+    columns = [bulk.column(name) for name in names]
     width = max(len(n) for n in names)
-    lines: dict[tuple, str] = {}  # (agent, answer) → its text line: many paths share one
+    # Paths with the same answers from every agent share one formatted block.
+    signatures = zip(*(codes for codes, _ in columns))
+    blocks: dict[tuple, object] = {}
     results, chunk = [], []
-    for index, path in enumerate(typed):
+    for path, signature in zip(typed, signatures):
         if path.endswith("/"):  # a folder: directory-only patterns apply, one path at a time
-            answers = [(name, astuple(ws.engine.decide(path, name))) for name in names]
+            answers = [astuple(ws.engine.decide(path, name)) for name in names]
+            block = None
         else:
-            answers = [(name, decided.get(index, default)) for name, decided, default in tables]
+            block = blocks.get(signature)
+            if block is None:
+                answers = [columns[k][1][code] for k, code in enumerate(signature)]
         if as_json:
-            results.append({"path": path, "agents": [
-                {"agent": name, "access": access, "can_write": can, "rule": rule.to_json() if rule else None}
-                for name, (access, can, rule) in answers]})  # fmt: skip
+            if block is None:
+                block = [{"agent": name, "access": access, "can_write": can, "rule": rule.to_json() if rule else None}
+                         for name, (access, can, rule) in zip(names, answers)]  # fmt: skip
+                if not path.endswith("/"):
+                    blocks[signature] = block
+            results.append({"path": path, "agents": block})
             continue
+        if block is None:
+            block = "\n".join(reporting.explain_line(name, width, *answer) for name, answer in zip(names, answers))
+            if not path.endswith("/"):
+                blocks[signature] = block
         chunk.append(reporting.show_path(path))
-        for key in answers:
-            line = lines.get(key)
-            if line is None:
-                line = lines[key] = reporting.explain_line(key[0], width, *key[1])
-            chunk.append(line)
+        chunk.append(block)
         if len(chunk) >= 20000:
             sys.stdout.write("\n".join(chunk) + "\n")
             chunk.clear()

@@ -62,6 +62,20 @@ class Glob:
         return self.body + "(?:/" + _ANY + ")?"
 
     @property
+    def prefix(self) -> str:
+        """For an anchored pattern, the plain text every matching path starts with ('' when none)."""
+        if not self.anchored:
+            return ""
+        text = (self.pattern[1:] if self.negated else self.pattern).lstrip("/")
+        out, i = [], 0
+        while i < len(text) and text[i] not in "*?[":
+            if text[i] == "\\" and i + 1 < len(text):
+                i += 1
+            out.append(text[i])
+            i += 1
+        return "".join(out)
+
+    @property
     def required_text(self) -> str:
         """The longest run of plain characters every matching path must contain ('' when none)."""
         text = self.pattern[1:] if self.negated else self.pattern

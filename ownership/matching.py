@@ -9,7 +9,7 @@ that matched names the rule.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from .globs import Glob, translate
 from .model import SECTIONS, Contract, Decision, Rule
@@ -100,6 +100,8 @@ class PathIndex:
         for path in paths:
             self.starts.append(offset)
             offset += len(path) + 1
+        # Sorted paths (git lists them so) let an anchored pattern look only at its prefix's range.
+        self.ordered = not flags & re.IGNORECASE and all(map(str.__le__, paths, paths[1:]))
         self.folded = self.text.lower() if flags & re.IGNORECASE else None
         if self.folded is not None and len(self.folded) != len(self.text):
             self.folded = None  # lower-casing changed lengths: offsets would not line up
@@ -112,6 +114,13 @@ class PathIndex:
             return found
         regex = re.compile(glob.regex, self.flags)
         paths = self.paths
+        prefix = glob.prefix
+        if prefix and self.ordered:
+            low = bisect_left(paths, prefix)
+            high = bisect_left(paths, prefix[:-1] + chr(ord(prefix[-1]) + 1), low)
+            found = frozenset(i for i in range(low, high) if regex.fullmatch(paths[i]))
+            self._hits[glob.regex] = found
+            return found
         needle = glob.required_text
         if self.flags & re.IGNORECASE:
             haystack = self.folded
@@ -150,6 +159,7 @@ class Bulk:
         relative = [engine.governed(p) for p in paths]
         self.relative = relative
         self.governed = [i for i, r in enumerate(relative) if r is not None]
+        self.ungoverned = [i for i, r in enumerate(relative) if r is None]
         self._governed_index = PathIndex([relative[i] for i in self.governed], flags)
         self._all_index = PathIndex(paths, flags)
         self._members: dict[tuple, frozenset[int]] = {}
@@ -157,9 +167,11 @@ class Bulk:
         self.protected = self.winners(None, "protected")
 
     def _section(self, agent: str | None, section: str) -> tuple[Section, PathIndex, list[int] | None]:
+        """The compiled section, the paths it is matched against, and how their indexes map back (None: same)."""
         if agent is None:
             return self.engine.protected, self._all_index, None
-        return self.engine.sections[agent][section], self._governed_index, self.governed
+        back = None if not self.ungoverned else self.governed
+        return self.engine.sections[agent][section], self._governed_index, back
 
     def pattern_hits(self, agent: str | None, section: str, index: int) -> frozenset[int]:
         """The paths one pattern matches on its own; agent None is the protected section."""
@@ -201,27 +213,48 @@ class Bulk:
         relative = self.relative[index]
         return compiled.match(relative) if relative is not None else None
 
-    def table(self, agent: str) -> tuple[dict[int, tuple[str, bool, Rule | None]], tuple[str, bool, None]]:
-        """({path index: (access, can_write, rule)} for the paths some rule decides, the answer for the rest).
+    def column(self, agent: str) -> tuple[list[int], list[tuple[str, bool, Rule | None]]]:
+        """One agent's answer for every path: (a code for each path, the answer each code stands for).
 
         Built by laying the sections over each other, weakest first, so the
         strongest that holds a path has the last word, as in `Engine.decide`.
+        Paths with the same answer share a code, so callers can format it once.
         """
-        key = (agent, "table")
+        key = (agent, "column")
         if key not in self._winners:
-            decided: dict[int, tuple[str, bool, Rule | None]] = {}
+            answers: list[tuple[str, bool, Rule | None]] = [("unlisted", self.engine.contract.unlisted == "allow", None)]
+            column = [0] * len(self.paths)
             for section in ("reads", "owns", "cannot_touch"):
-                answer = section == "owns"
-                decided.update((i, (section, answer, rule)) for i, rule in self.winners(agent, section).items())
-            ungoverned = ("ungoverned", True, None)
-            decided.update((i, ungoverned) for i, r in enumerate(self.relative) if r is None)
-            decided.update((i, ("protected", False, rule)) for i, rule in self.protected.items())
-            self._winners[key] = decided
-        return self._winners[key], ("unlisted", self.engine.contract.unlisted == "allow", None)
+                compiled, found_in, back = self._section(agent, section)
+                weaker = column.copy()  # what a '!' pattern of this section gives back
+                for glob, rule in zip(compiled.globs, compiled.rules):
+                    hits = found_in.hits(glob)
+                    if back is not None:
+                        hits = [back[i] for i in hits]
+                    if glob.negated:
+                        for index in hits:
+                            column[index] = weaker[index]
+                    else:
+                        code = len(answers)
+                        answers.append((section, section == "owns", rule))
+                        for index in hits:
+                            column[index] = code
+            if self.ungoverned:
+                answers.append(("ungoverned", True, None))
+                for index in self.ungoverned:
+                    column[index] = len(answers) - 1
+            codes: dict[int, int] = {}
+            for index, rule in self.protected.items():
+                if id(rule) not in codes:
+                    codes[id(rule)] = len(answers)
+                    answers.append(("protected", False, rule))
+                column[index] = codes[id(rule)]
+            self._winners[key] = (column, answers)
+        return self._winners[key]
 
     def decide(self, index: int, agent: str) -> Decision:
-        decided, default = self.table(agent)
-        access, can_write, rule = decided.get(index, default)
+        column, answers = self.column(agent)
+        access, can_write, rule = answers[column[index]]
         return Decision(self.paths[index], agent, access, can_write, rule)
 
     def writable(self, agent: str) -> frozenset[int]:

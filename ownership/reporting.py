@@ -14,7 +14,7 @@ SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touc
 
 def show_path(path: str) -> str:
     """A path safe to print on one line: git-style quoted when it holds control or undecodable bytes."""
-    if path.isprintable() and not any("\udc80" <= c <= "\udcff" for c in path) and '"' not in path[:1]:
+    if path.isprintable() and not path.startswith('"'):  # undecodable bytes (surrogates) are not printable
         return path
     out = []
     for c in path:
