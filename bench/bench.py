@@ -182,6 +182,38 @@ def table(rows: list[Timing]) -> str:
     return "\n".join(lines)
 
 
+def targets(rows: list[Timing]) -> str:
+    """Each target of the performance issue, met or missed, with the measured numbers."""
+    size = max(r.size for r in rows)
+    lines = [f"Targets, on the {size}-file repository:", ""]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    floor = find(rows, "floor: python", size).median + find(rows, "floor: git diff", size).median
+    click_floor = find(rows, "floor: python", size).median
+    for name in ("check --staged", "guard"):
+        row = find(rows, name, size, 30)
+        if row:
+            ratio = row.median / floor
+            lines.append(f"- {name}: {row.median * 1000:.1f} ms = {ratio:.2f}× (import click + git diff floor), "
+                         f"{row.median / click_floor:.2f}× import click alone; target ≤ 1.5×: {verdict(ratio <= 1.5)}")  # fmt: skip
+    naive, codeowners = find(rows, "peer: pathspec", size), find(rows, "peer: codeowners", size)
+    for name in ("lint", "explain"):
+        row = find(rows, name, size, 30)
+        ok = naive.median / row.median >= 10 and codeowners.median / row.median >= 3 and row.median < 1.5
+        lines.append(f"- {name}: {row.median * 1000:.0f} ms; naive peer {naive.median / row.median:.1f}× slower "
+                     f"(target ≥ 10), codeowners {codeowners.median / row.median:.1f}× slower (target ≥ 3), "
+                     f"under 1.5 s: {verdict(ok)}")  # fmt: skip
+    big = find(rows, f"check --range (one commit, {size} files)", size)
+    if big:
+        lines.append(f"- check --range of a {size}-file commit: {big.median * 1000:.0f} ms; target < 2 s: "
+                     f"{verdict(big.median < 2)}")  # fmt: skip
+    lint = find(rows, "lint", size, 30)
+    lines.append(f"- peak memory of lint: {lint.rss_mb:.0f} MB; target < 200 MB: {verdict(lint.rss_mb < 200)}")
+    return "\n".join(lines)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -208,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     rows = bench(sizes, args.runs, args.heavy_runs, work, args.ownership)
-    report = table(rows)
+    report = table(rows) + "\n\n" + targets(rows)
     print()
     print(report)
     if args.output:

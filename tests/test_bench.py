@@ -23,6 +23,7 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path, capsys) -> None:
     assert "decisions agree with the naive pathspec peer on 1002 paths" in printed
     report = output.read_text()
     assert report.startswith("# Benchmark results\n\nMachine: ")
+    assert "Targets, on the 1000-file repository:" in report
     for row in (
         "| floor: python -c 'import click' | 1000 |",
         "| check --staged (one staged file) | 1000 | 4 |",
