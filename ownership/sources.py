@@ -120,7 +120,8 @@ class _Loader:
     def text(self, path: str) -> str | None:
         data = self.reader.read(path)
         if data is None:
-            self.error(path, None, "file not found; create it or fix the path that names it")
+            where = getattr(self.reader, "where", "")
+            self.error(path, None, f"file not found{where}; create it (and commit it) or fix the path that names it")
             return None
         if b"\0" in data:
             self.error(path, None, "binary file, not a contract; name a Markdown or YAML text file")

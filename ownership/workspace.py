@@ -58,6 +58,7 @@ class TreeReader:
     def __init__(self, repo: str, rev: str, places: list[str]) -> None:
         self.repo = repo
         self.rev = rev
+        self.where = f" in the commit {rev[:12]}"  # for messages: the file may exist, uncommitted
         self.listed = sorted(set(places))
         self.entries = git.tree_entries(repo, rev, self.listed)
         self.contents: dict[str, bytes] = {}

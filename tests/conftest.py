@@ -50,6 +50,19 @@ class Repo:
 
 
 @pytest.fixture
+def run(capsys):
+    """The CLI in-process, as `ownership -C REPO ARGS...`: (exit code, stdout, stderr)."""
+    from ownership.cli import main
+
+    def invoke(repo: Repo, *args: str) -> tuple[int, str, str]:
+        code = main(["-C", str(repo.path), *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+@pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     path = tmp_path / "repo"
     path.mkdir()

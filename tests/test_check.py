@@ -16,11 +16,9 @@ MIGRATION_RULE = f"src/db/migrations/** ({API_MD}:22)"
 
 
 @pytest.fixture
-def check(capsys):
+def check(run):
     def invoke(repo: Repo, *args: str) -> tuple[int, str, str]:
-        code = main(["-C", str(repo.path), "check", *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run(repo, "check", *args)
 
     return invoke
 
@@ -316,3 +314,12 @@ def test_a_large_change_is_decided_in_bulk_with_the_same_answers(example, check)
     assert all(v["access"] == "cannot_touch" and v["owners"] == ["db"] and v["rule"]["line"] == 22 for v in migrations)
     (models,) = [v for v in violations if v["path"] == "svc/src/db/models.py"]
     assert (models["access"], models["rule"]["pattern"], models["owners"]) == ("reads", "src/db/**", ["db"])
+
+
+def test_an_uncommitted_contract_named_with_contract_is_refused(example, run) -> None:
+    """--staged judges by the committed contract; a file only in the working tree cannot stand in for it."""
+    example.write({"mine.yaml": "agents: {api: {owns: ['**']}}\n"})
+    stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
+    code, out, err = run(example, "--contract", "mine.yaml", "check", "--agent", "api")
+    assert (code, out) == (2, "")
+    assert err.startswith("ownership: mine.yaml: file not found in the commit ")

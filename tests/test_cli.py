@@ -17,16 +17,6 @@ API_MD = "contract/agents/api.md"
 DB_MD = "contract/agents/db.md"
 
 
-@pytest.fixture
-def run(capsys):
-    def invoke(repo: Repo, *args: str) -> tuple[int, str, str]:
-        code = main(["-C", str(repo.path), *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
 def script(repo: Repo, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
     """The installed console script, as a user runs it."""
     exe = Path(sys.executable).with_name("ownership")

@@ -15,23 +15,12 @@ import pytest
 from codeowners import CodeOwners
 
 from ownership import git
-from ownership.cli import main
 from ownership.exports import agent_name, codeowners_regex, ownership_of, translate_rule
 from ownership.workspace import Workspace
-from tests.conftest import Repo, agent_file
+from tests.conftest import agent_file
 
 TOP = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("ownership"))
-
-
-@pytest.fixture
-def run(capsys):
-    def invoke(repo: Repo, *args: str) -> tuple[int, str, str]:
-        code = main(["-C", str(repo.path), *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def github_owners(text: str, files: list[str]) -> dict[str, set[str]]:

@@ -14,21 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ownership.cli import main
-from tests.conftest import Repo, agent_file
+from tests.conftest import agent_file
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 EXE = str(Path(sys.executable).with_name("ownership"))
-
-
-@pytest.fixture
-def run(capsys):
-    def invoke(repo: Repo, *args: str) -> tuple[int, str, str]:
-        code = main(["-C", str(repo.path), *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def valid(text: str) -> dict:
