@@ -8,9 +8,7 @@ import sys
 import click
 
 from . import git, reporting
-from .checking import CheckResult, check_changes, check_commits
 from .errors import ContractErrors, OwnershipError, UsageError
-from .identity import Clues, identify
 from .workspace import Workspace
 
 
@@ -187,8 +185,10 @@ cli.add_command(install)
 cli.add_command(doctor)
 
 
-def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None) -> Clues:
+def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
     """What may name the acting agent; git is asked only when nothing stronger answered."""
+    from .identity import Clues
+
     env = os.environ.get("OWNERSHIP_AGENT")
     if agent or env:
         return Clues(agent, env, message)
@@ -242,6 +242,9 @@ def check(
     agent: str | None, fmt: str, paths: tuple[str, ...],
 ) -> int:  # fmt: skip
     """Check changes against the lane of the agent that made them. Exit 1 on any violation."""
+    from .checking import CheckResult, check_changes, check_commits
+    from .identity import identify
+
     chosen = [m for m in (mode, rev_range and "--range", pre_push and "--pre-push", paths and "PATH") if m]
     if len(chosen) > 1:
         raise click.UsageError(f"choose one of --staged, --worktree, --range, --pre-push or PATHs, not {chosen}")
