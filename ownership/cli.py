@@ -270,7 +270,7 @@ def check(
             changes = [git.Change(ws.path(p).rstrip("/"), "M") for p in paths]
             what = "the named paths"
         elif mode == "worktree":
-            changes, what = git.worktree_changes(ws.repo), "the working tree"
+            changes, what = git.worktree_changes(ws.repo, ws.info.merging), "the working tree"
         else:
             changes, what = git.staged_changes(ws.repo, ws.info.merging, started), "the staged changes"
         message = _read_message(message_file) if message_file else None

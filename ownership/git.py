@@ -324,12 +324,15 @@ def _staged_merge(repo: str | os.PathLike[str], heads: list[str]) -> list[Change
     return staged
 
 
-def worktree_changes(repo: str | os.PathLike[str]) -> list[Change]:
+def worktree_changes(repo: str | os.PathLike[str], merging: Sequence[str] | None = None) -> list[Change]:
     """Staged, unstaged and untracked (not ignored) changes, one Change per path, by path.
 
     One `git status --porcelain=v2` call. A path both staged and changed again
-    in the work tree keeps its staged letter; untracked files are 'A'.
+    in the work tree keeps its staged letter; untracked files are 'A'. While a
+    merge is under way, the staged part is what the merge itself adds (as in
+    `staged_changes`), so the merged side's own work is not counted.
     """
+    heads = merge_heads(repo) if merging is None else list(merging)
     out = run(
         ["status", "--porcelain=v2", "-z", "--untracked-files=all", "--find-renames", "--ignore-submodules=none"],
         repo,
@@ -357,9 +360,14 @@ def worktree_changes(repo: str | os.PathLike[str]) -> list[Change]:
             continue
         i += 1
         staged, unstaged = chr(xy[0]), chr(xy[1])
-        status = staged if staged != "." else unstaged
+        if heads and unstaged == ".":
+            continue  # staged only: the merge-aware staged list below decides it
+        status = staged if staged != "." and not heads else unstaged
         change = Change(os.fsdecode(path), status, os.fsdecode(old) if old is not None else None)
         changes.setdefault(change.path, change)
+    if heads:
+        for change in staged_changes(repo, heads):
+            changes[change.path] = change
     return sorted(changes.values(), key=lambda c: c.path)
 
 

@@ -377,11 +377,9 @@ def test_an_unfinished_merge_shows_its_conflicts_as_unmerged(forked):
     subprocess.run(["git", "merge", "-q", "side"], cwd=forked, capture_output=True)
     # staged: only what the merge itself adds (the unresolved conflict); side's clean changes are side's
     assert git.staged_changes(forked) == [Change("conflict.txt", "U")]
-    assert git.worktree_changes(forked) == [
-        Change("conflict.txt", "U"),
-        Change("shared.txt", "M"),
-        Change("side.py", "A"),
-    ]
+    assert git.worktree_changes(forked) == [Change("conflict.txt", "U")]
+    put(forked, "side.py", "edited after the merge\n")  # unstaged work of the merger counts
+    assert git.worktree_changes(forked) == [Change("conflict.txt", "U"), Change("side.py", "M")]
     assert git.ls_files(forked).count("conflict.txt") == 1
 
 
