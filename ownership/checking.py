@@ -76,23 +76,27 @@ def check_changes(
         if engine.contract.require_agent and written:
             return [Violation(commit, None, None, None, "unidentified", None, ())], Checked(commit, actor, len(written))
         return [], Checked(commit, actor, len(written))
-    violations = []
-    if len(written) > BULK_FROM:  # many paths: decide them all at once (same answers, a test holds it)
+    agent, paths = actor.agent, [path for path, _, _ in written]
+    if len(paths) > BULK_FROM:  # many paths: decide them all at once (same answers, a test holds it)
         from .matching import Bulk
 
-        bulk = Bulk(engine, [path for path, _, _ in written])
-        allowed = bulk.writable(actor.agent)
-        for index, (path, status, _) in enumerate(written):
-            if index not in allowed:
-                decision = bulk.decide(index, actor.agent)
-                owners = tuple(bulk.owners(index))
-                violations.append(Violation(commit, actor.agent, path, status, decision.access, decision.rule, owners))
-        return violations, Checked(commit, actor, len(written))
-    for path, status, _ in written:
-        decision = engine.decide(path, actor.agent)
-        if not decision.can_write:
-            owners = tuple(engine.owners(path))
-            violations.append(Violation(commit, actor.agent, path, status, decision.access, decision.rule, owners))
+        bulk = Bulk(engine, paths)
+        allowed = bulk.writable(agent)
+
+        def refusal(index: int):
+            return None if index in allowed else (bulk.decide(index, agent), bulk.owners(index))
+    else:
+
+        def refusal(index: int):
+            decision = engine.decide(paths[index], agent)
+            return None if decision.can_write else (decision, engine.owners(paths[index]))
+
+    violations = []
+    for index, (path, status, _) in enumerate(written):
+        refused = refusal(index)
+        if refused:
+            decision, owners = refused
+            violations.append(Violation(commit, agent, path, status, decision.access, decision.rule, tuple(owners)))
     return violations, Checked(commit, actor, len(written))
 
 

@@ -243,16 +243,19 @@ def has_head(repo: str | os.PathLike[str]) -> bool:
     return rc == 0
 
 
-def config_get(repo: str | os.PathLike[str], key: str) -> str | None:
-    """The (last) value of a config key, or None when unset."""
-    rc, out, _ = call(["config", "--get", key], repo, ok=(0, 1))
-    return out.decode("utf-8", "replace").rstrip("\n") if rc == 0 else None
-
-
-def ignorecase(repo: str | os.PathLike[str]) -> bool:
-    """core.ignorecase, read as git reads a boolean (unset is false)."""
-    rc, out, _ = call(["config", "--type=bool", "--get", "core.ignorecase"], repo, ok=(0, 1))
-    return rc == 0 and out.strip() == b"true"
+def config_bool(value: str | None) -> bool:
+    """A config value read as git reads a boolean: unset is false, a key with no value is true."""
+    if value is None:
+        return False
+    word = value.strip().lower()
+    if word in ("", "true", "yes", "on"):
+        return True
+    if word in ("false", "no", "off"):
+        return False
+    try:
+        return int(word) != 0
+    except ValueError:
+        return False
 
 
 def current_branch(repo: str | os.PathLike[str]) -> str | None:

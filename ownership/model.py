@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SECTIONS = ("owns", "reads", "cannot_touch")
+# Where a contract is discovered at the repository root, in this order; then .claude/agents/*.md.
+CONTRACT_CANDIDATES = ("ownership.yaml", ".ownership.yaml", "contract/ownership.yaml")
 # Precedence for one agent and one path, strongest first.
 ACCESS_ORDER = ("protected", "cannot_touch", "owns", "reads", "unlisted", "ungoverned")
 

@@ -45,8 +45,6 @@ def rule_text(rule: Rule | None) -> str:
     return f"{rule.pattern} ({rule.where})"
 
 
-def decision_json(decision: Decision) -> dict:
-    return decision.to_json()
 
 
 # --- explain ---------------------------------------------------------------
@@ -57,15 +55,8 @@ def explain_line(agent: str, width: int, access: str, can_write: bool, rule: Rul
     return f"  {agent:<{width}}  {access:<12}  {verdict:<12}  {rule_text(rule)}"
 
 
-def explain_text(path: str, decisions: list[Decision]) -> str:
-    width = max(len(d.agent) for d in decisions)
-    lines = [show_path(path)]
-    lines.extend(explain_line(d.agent, width, d.access, d.can_write, d.rule) for d in decisions)
-    return "\n".join(lines)
 
 
-def explain_json(path: str, decisions: list[Decision]) -> dict:
-    return {"path": path, "agents": [d.to_json() for d in decisions]}
 
 
 # --- can-write -------------------------------------------------------------

@@ -13,9 +13,8 @@ from typing import Protocol
 
 from .errors import ContractError, ContractErrors
 from .globs import GlobError, strip_trailing_spaces, translate
-from .model import Agent, Contract, Identity, Problem, Rule
+from .model import CONTRACT_CANDIDATES, Agent, Contract, Identity, Problem, Rule
 
-CONTRACT_CANDIDATES = ("ownership.yaml", ".ownership.yaml", "contract/ownership.yaml")  # also in workspace.py
 DISCOVERED_AGENTS = ".claude/agents/*.md"
 
 _TOP_KEYS = {

@@ -9,10 +9,7 @@ from functools import cached_property
 from . import git
 from .errors import UsageError
 from .matching import Engine
-from .model import Contract
-
-# Where a contract is discovered (sources.CONTRACT_CANDIDATES), here so a cached run never imports the parser.
-CONTRACT_CANDIDATES = ("ownership.yaml", ".ownership.yaml", "contract/ownership.yaml")
+from .model import CONTRACT_CANDIDATES, Contract
 
 
 def watched_places(contract: Contract) -> list[str]:
@@ -209,7 +206,7 @@ class Workspace:
 
     @cached_property
     def ignorecase(self) -> bool:
-        return self.config.get("core.ignorecase", "false").lower() in ("true", "yes", "on", "1")
+        return git.config_bool(self.config.get("core.ignorecase"))
 
     @cached_property
     def engine(self) -> Engine:

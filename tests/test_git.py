@@ -465,6 +465,15 @@ def test_trailer_reads_as_git_interpret_trailers_does(tmp_path, message, expecte
 # --- small questions --------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, False), ("", True), ("true", True), ("Yes", True), ("on", True), ("1", True), ("2", True),
+     ("false", False), ("NO", False), ("off", False), ("0", False), ("maybe", False)],
+)  # fmt: skip
+def test_config_bool_reads_like_git(value, expected):
+    assert git.config_bool(value) is expected
+
+
 def test_repository_questions(base, tmp_path, monkeypatch):
     (base / "sub").mkdir()
     assert os.path.realpath(git.toplevel(base / "sub")) == os.path.realpath(base)
@@ -473,11 +482,16 @@ def test_repository_questions(base, tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert git.toplevel(outside) is None
     assert git.has_head(base)
-    assert git.ignorecase(base) is False
+    assert git.config_values(base, "core.ignorecase", "ownership.agent") == {}
     sh(base, "config", "core.ignorecase", "yes")
-    assert git.ignorecase(base) is True
-    assert git.config_get(base, "core.ignorecase") == "yes"
-    assert git.config_get(base, "ownership.unset") is None
+    sh(base, "config", "ownership.agent", "api")
+    assert git.config_values(base, "core.ignorecase", "ownership.agent") == {
+        "core.ignorecase": "yes",
+        "ownership.agent": "api",
+    }
+    with open(base / ".git" / "config", "a") as config:  # a key with no value: true, as git reads it
+        config.write("[core]\n\tignorecase\n")
+    assert git.config_values(base, "core.ignorecase") == {"core.ignorecase": ""}
     assert git.current_branch(base) == "main"
     sh(base, "checkout", "-q", "--detach")
     assert git.current_branch(base) is None

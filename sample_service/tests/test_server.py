@@ -95,6 +95,12 @@ def test_register_login_and_me_over_real_http(live_server: str) -> None:
     round_trip(live_server)
 
 
+def uvicorn_command(port: int) -> list[str]:
+    """The second command of `make serve` (the Makefile's serve target)."""
+    return [sys.executable, "-m", "uvicorn", "--factory", "main:create_app",
+            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+
+
 def service_env(**values: str) -> dict[str, str]:
     env = {
         k: v
@@ -124,17 +130,7 @@ def test_make_serve_commands_migrate_then_serve(tmp_path: Path) -> None:
     log_path = tmp_path / "uvicorn.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "main:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+            uvicorn_command(port),
             cwd=SERVICE_ROOT,
             env=env,
             stdout=log,
@@ -159,17 +155,7 @@ def test_uvicorn_refuses_to_start_in_production_with_the_development_secret(tmp_
     env = service_env(DATABASE_URL=sqlite_url(tmp_path / "x.db"), ENVIRONMENT="production")
 
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "main:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(free_port()),
-        ],
+        uvicorn_command(free_port()),
         cwd=SERVICE_ROOT,
         env=env,
         capture_output=True,
