@@ -34,6 +34,8 @@ def agent_rules(index: int, agents: int) -> dict[str, list[str]]:
         "owns": [
             f"/services/svc{index}/**",
             f"/services/svc{index + agents}/**" if index + agents < SERVICES else f"/services/svc{index}/README",
+            # git cannot re-include a file under a folder that is in: take the folder out, then what is under it.
+            f"!/services/svc{index}/generated/",
             f"!/services/svc{index}/generated/**",
             f"/libs/lib{index}/**/*.py",
             f"web/app{index}/",

@@ -14,7 +14,6 @@ from .identity import Actor, Clues, identify
 from .matching import Engine
 from .model import Rule
 
-BULK_FROM = 200  # paths in one change from which Bulk beats deciding one path at a time
 
 
 @dataclass(frozen=True)
@@ -77,19 +76,11 @@ def check_changes(
             return [Violation(commit, None, None, None, "unidentified", None, ())], Checked(commit, actor, len(written))
         return [], Checked(commit, actor, len(written))
     agent, paths = actor.agent, [path for path, _, _ in written]
-    if len(paths) > BULK_FROM:  # many paths: decide them all at once (same answers, a test holds it)
-        from .matching import Bulk
+    decisions = engine.for_paths(paths)  # one path at a time, or Bulk for many: the same answers
+    allowed = decisions.writable(agent)
 
-        bulk = Bulk(engine, paths)
-        allowed = bulk.writable(agent)
-
-        def refusal(index: int):
-            return None if index in allowed else (bulk.decide(index, agent), bulk.owners(index))
-    else:
-
-        def refusal(index: int):
-            decision = engine.decide(paths[index], agent)
-            return None if decision.can_write else (decision, engine.owners(paths[index]))
+    def refusal(index: int):
+        return None if index in allowed else (decisions.decide(index, agent), decisions.owners(index))
 
     violations = []
     for index, (path, status, _) in enumerate(written):

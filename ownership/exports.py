@@ -415,7 +415,7 @@ def _covers(pattern: str, folder: str) -> bool:
     if re.search(r"[*?\[\\]", folder):
         return False
     probe = folder.strip("/") + "/\x00\x01"
-    return re.fullmatch(translate(pattern.lstrip("!")).dir_regex, probe, re.DOTALL) is not None
+    return translate(pattern.lstrip("!")).matches(probe, is_dir=True)
 
 
 def _contained(pattern: str, folder: str) -> bool:
@@ -530,7 +530,7 @@ def import_codeowners(ws, text: str, source: str, output: str) -> tuple[str, Con
             if other.pattern.endswith("/*")
             and not other.pattern.endswith("/**/*")
             and other is not line
-            and re.fullmatch(translate(other.pattern).regex, path, re.DOTALL)
+            and translate(other.pattern).matches_path(path)
         ]
         culprit = shallow[-1] if shallow else line
         number = culprit.number if culprit else None

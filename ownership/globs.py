@@ -1,248 +1,408 @@
-"""gitignore patterns → regular expressions, with git's exact semantics.
+"""gitignore patterns: one tokenizer, and from its tokens a matcher and the facts a bulk search needs.
 
-A pattern matches a path when git, given a .gitignore holding that pattern
-alone, would ignore the path: the pattern matches the path itself or one of
-its parent folders (a folder that is ignored takes everything under it).
-The translation follows git's wildmatch (dir.c, wildmatch.c) and is checked
-against `git check-ignore --no-index` by the test suite.
+A pattern is read exactly as git reads one line of a .gitignore (git 2.39's
+dir.c `parse_path_pattern`, `match_basename`, `match_pathname`, and
+wildmatch.c `dowild`), on bytes: a path is matched as the UTF-8 (or, for a name
+that is not UTF-8, the raw) bytes git stores, so `?` is one byte and a class
+member one byte. Under `core.ignorecase` letters fold as git folds them, ASCII
+only, with git's own quirks kept: a class member or an escaped letter written
+in upper case never matches (wildmatch lower-cases the path, not those).
 
-Three inputs git accepts silently are refused here because they are always
-mistakes in a contract: `***` (git reads it as `**` or `*` depending on its
-neighbours), an unclosed `[` and a trailing `\\` (git then never matches).
+A `Glob` answers for one *node*: a file, or a folder when `is_dir` is set.
+Whether a path is in a list of patterns (parent folders first, negations) is
+the engine's business, not this module's (see `matching.Section`).
+
+Matching time is bounded: the regex is built so that no star backtracks
+against another. Inside one path component a run of `*`s takes the leftmost
+place for each literal chunk (as CPython's fnmatch does, atomically), and
+around `**` each fixed group of components takes its leftmost place; the last
+of each is free. Both choices are the optimal ones, so the answer is git's.
+
+Refused with GlobError (always mistakes in a contract): an empty pattern, `***`
+(git reads it as `**`), an unclosed `[`, a trailing backslash, an unknown
+`[:class:]`, and a pattern holding a newline, a carriage return or a NUL
+(no .gitignore line can). Accepted but never matching, as in git, with the
+reason in `Glob.never` so that `lint` can say so: a line starting with `#`
+(a comment to git), a pattern ending in `//`, and the ignorecase quirks above.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
+# wildmatch's character classes, on bytes, ASCII only (git's sane-ctype macros).
+_ASCII = range(128)
 _POSIX_CLASSES = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "blank": " \\t",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "digit": "0-9",
-    "graph": "\\x21-\\x7e",
-    "lower": "a-z",
-    "print": "\\x20-\\x7e",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": " \\t\\n\\r",
-    "upper": "A-Z",
-    "xdigit": "0-9A-Fa-f",
+    "alnum": frozenset(c for c in _ASCII if chr(c).isalnum()),
+    "alpha": frozenset(c for c in _ASCII if chr(c).isalpha()),
+    "blank": frozenset(b" \t"),
+    "cntrl": frozenset([*range(32), 127]),
+    "digit": frozenset(b"0123456789"),
+    "graph": frozenset(range(0x21, 0x7F)),
+    "lower": frozenset(b"abcdefghijklmnopqrstuvwxyz"),
+    "print": frozenset(range(0x20, 0x7F)),
+    "punct": frozenset(c for c in range(0x21, 0x7F) if not chr(c).isalnum()),
+    "space": frozenset(b" \t\n\r\v\f"),
+    "upper": frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    "xdigit": frozenset(b"0123456789abcdefABCDEF"),
 }
-_NOTHING = "(?!)"
-# Any characters, newlines included: a path may hold a newline, and must still match.
-_ANY = "(?s:.*)"
-_ANY_PLUS = "(?s:.+)"
-ANY_FOLDERS = "(?:" + _ANY + "/)?"
+_UPPER = _POSIX_CLASSES["upper"]
+_LOWER = _POSIX_CLASSES["lower"]
+_SLASH = ord("/")
+_NOTHING = b"(?!)"
 
 
 class GlobError(ValueError):
     """A pattern that cannot be a rule; the message says what to write instead."""
 
 
-@dataclass(frozen=True)
-class Glob:
-    """One translated pattern. `regex` matches a path and everything under it."""
-
-    pattern: str
-    negated: bool
-    dir_only: bool
-    anchored: bool
-    body: str  # regex for the pattern itself, without the parent-folder tail
-
-    @property
-    def regex(self) -> str:
-        """Regex for file paths: the pattern names the file or one of its folders."""
-        return self.body + ("/" + _ANY_PLUS if self.dir_only else "(?:/" + _ANY + ")?")
-
-    @property
-    def dir_regex(self) -> str:
-        """Regex for a folder path (a folder matches directory-only patterns too)."""
-        return self.body + "(?:/" + _ANY + ")?"
-
-    @property
-    def prefix(self) -> str:
-        """For an anchored pattern, the plain text every matching path starts with ('' when none)."""
-        if not self.anchored:
-            return ""
-        text = (self.pattern[1:] if self.negated else self.pattern).lstrip("/")
-        out, i = [], 0
-        while i < len(text) and text[i] not in "*?[":
-            if text[i] == "\\" and i + 1 < len(text):
-                i += 1
-            out.append(text[i])
-            i += 1
-        return "".join(out)
-
-    @property
-    def required_text(self) -> str:
-        """The longest run of plain characters every matching path must contain ('' when none)."""
-        text = self.pattern[1:] if self.negated else self.pattern
-        text = text.strip("/")
-        runs, run, i = [], [], 0
-        while i < len(text):
-            c = text[i]
-            if c == "\\" and i + 1 < len(text):
-                run.append(text[i + 1])
-                i += 2
-                continue
-            if c in "*?[":
-                runs.append("".join(run))
-                run = []
-                if c == "[":  # skip the class: its members are not literal
-                    end = text.find("]", i + 2)
-                    i = end + 1 if end > 0 else len(text)
-                    continue
-                if text.startswith("**/", i):  # '**/' may match nothing, its slash included
-                    i += 3
-                    continue
-            else:
-                run.append(c)
-            i += 1
-        runs.append("".join(run))
-        return max(runs, key=len)
-
-    @property
-    def literal(self) -> bool:
-        """True when the pattern has no wildcard: it names one path."""
-        return not re.search(r"(?<!\\)[*?\[]", self.pattern)
+# --- tokens ----------------------------------------------------------------
+# ("lit", byte, escaped) one byte; ("any",) `?`; ("class", frozenset) one byte of the set;
+# ("star",) `*` within a component; ("ds", kind) a special `**`: kind "opt" is `**/` (zero or
+# more folders), "dot" is `**` before `\/` (any text, the slash follows as a literal), "end" a
+# trailing `**` (everything).
 
 
-def strip_trailing_spaces(text: str) -> str:
-    """Drop trailing spaces as git does, keeping a space escaped with a backslash."""
-    stripped = text.rstrip(" \t")
-    if stripped != text and stripped.endswith("\\") and not _escaped_end(stripped):
-        return stripped + text[len(stripped)]
-    return stripped
+def _fold(byte: int) -> int:
+    return byte + 32 if byte in _UPPER else byte
 
 
-def _escaped_end(text: str) -> bool:
-    """True when the final backslash of text is itself escaped (an even run)."""
-    run = len(text) - len(text.rstrip("\\"))
-    return run % 2 == 0
-
-
-def translate(pattern: str) -> Glob:
-    """Translate one gitignore pattern; raise GlobError for a pattern git would not honour."""
-    text = pattern
-    if not text or not text.strip():
-        raise GlobError("empty pattern")
-    negated = text.startswith("!")
-    if negated:
-        text = text[1:]
-    dir_only = text.endswith("/")
-    text = text.rstrip("/") if dir_only else text
-    if not text:
-        raise GlobError("the pattern names no path; write a folder or file name")
-    anchored = "/" in text
-    if text.startswith("/"):
-        text = text[1:]
-    body = _translate_body(text)
-    if not anchored:
-        body = ANY_FOLDERS + body
-    return Glob(pattern, negated, dir_only, anchored, body)
-
-
-def _translate_body(text: str) -> str:
-    out: list[str] = []
+def _tokenize(text: bytes, casefold: bool) -> list[tuple]:
+    """wildmatch's reading of a pattern (WM_PATHNAME), `text` being what it is handed."""
+    tokens: list[tuple] = []
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c == "\\":
+        if c == 0x5C:  # backslash
             if i + 1 >= n:
                 raise GlobError("trailing backslash escapes nothing; remove it or escape it as \\\\")
-            out.append(re.escape(text[i + 1]))
+            tokens.append(("lit", text[i + 1], True))
             i += 2
-        elif c == "*":
+        elif c == 0x3F:  # ?
+            tokens.append(("any",))
+            i += 1
+        elif c == 0x2A:  # *
             j = i
-            while j < n and text[j] == "*":
+            while j < n and text[j] == 0x2A:
                 j += 1
-            run = j - i
-            if run > 2:
+            if j - i > 2:
                 raise GlobError("'***' is not a glob; use '**' for any depth or '*' within one folder")
-            at_start = i == 0 or text[i - 1] == "/"
-            at_end = j == n or text[j] == "/"
-            if run == 2 and at_start and at_end:
-                if j < n:  # "**/": zero or more folders
-                    out.append(ANY_FOLDERS)
-                    j += 1
-                else:  # trailing "**": everything below
-                    out.append(_ANY)
+            special = (
+                j - i == 2
+                and (i == 0 or text[i - 1] == _SLASH)
+                and (j == n or text[j] == _SLASH or text[j : j + 2] == b"\\/")
+            )
+            if not special:
+                tokens.append(("star",))
+            elif j == n:
+                tokens.append(("ds", "end"))
+            elif text[j] == _SLASH:
+                tokens.append(("ds", "opt"))
+                j += 1  # the slash belongs to `**/`: it may match nothing with the folders
             else:
-                out.append("[^/]*")
+                tokens.append(("ds", "dot"))
             i = j
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            cls, i = _translate_class(text, i)
-            out.append(cls)
+        elif c == 0x5B:  # [
+            members, i = _read_class(text, i, casefold)
+            tokens.append(("class", members))
         else:
-            out.append(re.escape(c))
+            tokens.append(("lit", c, False))
             i += 1
-    return "".join(out)
+    return tokens
 
 
-def _translate_class(text: str, start: int) -> tuple[str, int]:
-    """Translate the bracket expression at text[start] as wildmatch reads it."""
+def _read_class(text: bytes, start: int, casefold: bool) -> tuple[frozenset[int], int]:
+    """The bytes a bracket expression matches, as wildmatch decides it for each byte of a path."""
+    unclosed = GlobError("unclosed '['; close the class with ']' or escape it as '\\['")
     n = len(text)
     i = start + 1
-    negated = i < n and text[i] in "!^"
+    negated = i < n and text[i] in b"!^"
     if negated:
         i += 1
-    items: list[str] = []
-    prev: str | None = None
-    first = True
+    literal: set[int] = set()  # members compared with the (folded) path byte
+    ranges: list[tuple[int, int]] = []
+    named: list[str] = []
+    prev = 0  # wildmatch's prev_ch: 0 after a range or a class, so '-' there is literal
     while True:
         if i >= n:
-            raise GlobError("unclosed '['; close the class with ']' or escape it as '\\['")
+            raise unclosed
         c = text[i]
-        if c == "]" and not first:
+        if c == 0x5C:
             i += 1
-            break
-        first = False
-        if c == "\\":
-            if i + 1 >= n:
-                raise GlobError("unclosed '['; close the class with ']' or escape it as '\\['")
-            c = text[i + 1]
-            items.append(re.escape(c))
-            prev = c
-            i += 2
-        elif c == "-" and prev is not None and i + 1 < n and text[i + 1] != "]":
-            end = text[i + 1]
-            i += 2
-            if end == "\\":
-                if i >= n:
-                    raise GlobError("unclosed '['; close the class with ']' or escape it as '\\['")
-                end = text[i]
+            if i >= n:
+                raise unclosed
+            c = text[i]
+            literal.add(c)
+        elif c == 0x2D and prev and i + 1 < n and text[i + 1] != 0x5D:
+            i += 1
+            end = text[i]
+            if end == 0x5C:
                 i += 1
-            items.pop()  # the range replaces its first character
-            if prev <= end:
-                items.append(re.escape(prev) + "-" + re.escape(end))
-            prev = None
-        elif c == "[" and i + 1 < n and text[i + 1] == ":":
-            close = text.find("]", i + 2)
+                if i >= n:
+                    raise unclosed
+                end = text[i]
+            ranges.append((prev, end))
+            c = 0
+        elif c == 0x5B and i + 1 < n and text[i + 1] == 0x3A:
+            close = text.find(b"]", i + 2)
             if close < 0:
-                raise GlobError("unclosed '['; close the class with ']' or escape it as '\\['")
-            if close - (i + 2) >= 1 and text[close - 1] == ":":
-                name = text[i + 2 : close - 1]
+                raise unclosed
+            size = close - (i + 2) - 1
+            if size < 0 or text[close - 1] != 0x3A:
+                literal.add(c)  # no ':]': the '[' is an ordinary member; go on after it
+            else:
+                name = text[i + 2 : close - 1].decode("ascii", "replace")
                 if name not in _POSIX_CLASSES:
                     raise GlobError(f"unknown character class '[:{name}:]'")
-                items.append(_POSIX_CLASSES[name])
-                prev = None
-                i = close + 1
-            else:  # no ':]': the '[' is an ordinary member
-                items.append(re.escape("["))
-                prev = "["
-                i += 1
+                named.append(name)
+                i = close
+                c = 0
         else:
-            items.append(re.escape(c))
-            prev = c
+            literal.add(c)
+        prev = c
+        i += 1
+        if i >= n:
+            raise unclosed
+        if text[i] == 0x5D:
             i += 1
-    members = "".join(items)
-    if negated:
-        return "[^/" + members + "]", i
-    if not members:
-        return _NOTHING, i
-    return "(?!/)[" + members + "]", i
+            break
+    matched = set()
+    for byte in range(256):
+        t = _fold(byte) if casefold else byte
+        hit = t in literal or any(low <= t <= high for low, high in ranges)
+        if not hit and casefold and t in _LOWER:
+            upper = t - 32
+            hit = any(low <= upper <= high for low, high in ranges)
+        for name in named:
+            members = _POSIX_CLASSES[name]
+            if t in members or (casefold and name == "upper" and t in _LOWER):
+                hit = True
+        if hit != negated and byte != _SLASH:
+            matched.add(byte)
+    return frozenset(matched), i
+
+
+# --- the glob --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Glob:
+    """One pattern, ready to match nodes (a path that is a file, or a folder when is_dir)."""
+
+    pattern: str  # as written in the contract
+    negated: bool
+    dir_only: bool
+    anchored: bool  # holds a slash: matched against the whole path, not the last name
+    ignorecase: bool
+    source: bytes  # the regex, on bytes
+    prefix: bytes  # literal bytes every match starts with (folded under ignorecase); anchored only
+    required: bytes  # the longest literal run every match holds (folded under ignorecase)
+    literal: bool  # no wildcard at all: it names one path (or, unanchored, one name)
+    never: str | None  # why git can never match it, or None
+
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        return _compiled(self.source)
+
+    def matches(self, path: str | bytes, is_dir: bool = False) -> bool:
+        """Whether the node itself matches (parent folders are not looked at: see matching.Section)."""
+        if self.dir_only and not is_dir:
+            return False
+        data = path if isinstance(path, bytes) else os.fsencode(path)
+        return self.regex.fullmatch(data) is not None
+
+    def matches_path(self, path: str) -> bool:
+        """Whether git would ignore `path` (a file) for this one pattern, negation aside: it or a parent folder."""
+        data = os.fsencode(path)
+        regex = self.regex
+        for end in _folder_ends(data):
+            if regex.fullmatch(data, 0, end):
+                return True
+        return not self.dir_only and regex.fullmatch(data) is not None
+
+
+_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _compiled(source: bytes) -> re.Pattern[bytes]:
+    found = _CACHE.get(source)
+    if found is None:
+        found = _CACHE[source] = re.compile(source, re.DOTALL)
+    return found
+
+
+def _folder_ends(data: bytes) -> list[int]:
+    """The end offsets of every parent folder of a path, outermost first."""
+    ends, at = [], data.find(b"/")
+    while at > 0:
+        ends.append(at)
+        at = data.find(b"/", at + 1)
+    return ends
+
+
+def strip_trailing_spaces(text: str) -> str:
+    """git's trim_trailing_spaces: drop trailing spaces (not tabs) unless escaped by a backslash."""
+    last_space = None
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == " ":
+            if last_space is None:
+                last_space = i
+        elif c == "\\":
+            i += 1
+            if i >= n:
+                return text
+            last_space = None
+        else:
+            last_space = None
+        i += 1
+    return text if last_space is None else text[:last_space]
+
+
+def _simple_length(text: bytes) -> int:
+    """dir.c simple_length: bytes before the first of `*?[\\`."""
+    for i, c in enumerate(text):
+        if c in b"*?[\\":
+            return i
+    return len(text)
+
+
+def translate(pattern: str, ignorecase: bool = False) -> Glob:
+    """Read one pattern as git would; raise GlobError for a pattern that is surely a mistake."""
+    if not pattern or not pattern.strip():
+        raise GlobError("empty pattern")
+    if any(c in pattern for c in "\n\r\0"):
+        raise GlobError("a pattern cannot hold a line break or NUL; write one pattern a line")
+    if pattern.startswith("#"):
+        return _never(pattern, "git reads a line starting with '#' as a comment; write '\\#' for a literal '#'")
+    text = strip_trailing_spaces(pattern)
+    negated = text.startswith("!")
+    body = os.fsencode(text[1:] if negated else text)
+    dir_only = body.endswith(b"/")
+    if dir_only:
+        body = body[:-1]  # git drops one trailing slash
+    if not body:
+        raise GlobError("the pattern names no path; write a folder or file name")
+    anchored = b"/" in body
+    if body.endswith(b"/"):
+        return _never(pattern, "it ends in two slashes, and no path does; write one", negated, dir_only, anchored)
+    prefix_length = _simple_length(body)
+    if anchored and body.startswith(b"/"):
+        body, prefix_length = body[1:], prefix_length - 1
+        if not body:
+            raise GlobError("the pattern names no path; write a folder or file name")
+    if anchored:
+        head = [("lit", c, False) for c in body[:prefix_length]]
+        tokens = head + _tokenize(body[prefix_length:], ignorecase)
+    else:
+        tokens = _tokenize(body, ignorecase)  # a name: no special `**`, no slash to care about
+        tokens = [("star",) if t[0] == "ds" else t for t in tokens]
+    literal = all(t[0] == "lit" for t in tokens)
+    never = _never_reason(tokens, ignorecase)
+    source = _NOTHING if never else _emit(tokens, anchored, ignorecase)
+    prefix, required = _literal_facts(tokens, anchored, ignorecase)
+    return Glob(pattern, negated, dir_only, anchored, ignorecase, source, prefix, required, literal, never)
+
+
+def _never(pattern: str, why: str, negated: bool = False, dir_only: bool = False, anchored: bool = True) -> Glob:
+    return Glob(pattern, negated, dir_only, anchored, False, _NOTHING, b"", b"", False, why)
+
+
+def _never_reason(tokens: list[tuple], casefold: bool) -> str | None:
+    for token in tokens:
+        if token[0] == "class" and not token[1]:
+            if casefold:
+                return "under core.ignorecase git never matches an upper-case class member; write it in lower case"
+            return "its bracket class matches no character"
+        if token[0] == "lit" and token[2] and casefold and token[1] in _UPPER:
+            return "under core.ignorecase git never matches an escaped upper-case letter; write it in lower case"
+    for a, b in zip(tokens, tokens[1:]):
+        if a[:2] == ("lit", _SLASH) and b[:2] == ("lit", _SLASH):
+            return "it holds two slashes in a row, and no path does; write one"
+    return None
+
+
+# --- regex emission ----------------------------------------------------------
+
+
+def _byte(c: int, escaped: bool, casefold: bool) -> bytes:
+    if casefold and (c in _UPPER or c in _LOWER):
+        low = _fold(c)
+        return b"[" + bytes([low, low - 32]) + b"]"
+    return re.escape(bytes([c]))
+
+
+def _class(members: frozenset[int]) -> bytes:
+    if len(members) == 255:  # everything but the slash
+        return b"[^/]"
+    return b"[" + b"".join(re.escape(bytes([m])) for m in sorted(members)) + b"]"
+
+
+def _fixed(token: tuple, casefold: bool) -> bytes:
+    kind = token[0]
+    if kind == "lit":
+        return _byte(token[1], token[2], casefold)
+    if kind == "any":
+        return b"[^/]"
+    return _class(token[1])
+
+
+def _emit_group(tokens: list[tuple], casefold: bool) -> bytes:
+    """Fixed tokens and `*`s: each `*` but the last of its component takes its chunk's leftmost place."""
+    out: list[bytes] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i][0] != "star":
+            out.append(_fixed(tokens[i], casefold))
+            i += 1
+            continue
+        j = i + 1
+        while j < n and tokens[j][0] != "star" and tokens[j][:2] != ("lit", _SLASH):
+            j += 1
+        chunk = b"".join(_fixed(t, casefold) for t in tokens[i + 1 : j])
+        last_in_component = j == n or tokens[j][0] != "star"
+        if last_in_component:
+            out.append(b"[^/]*" + chunk)
+        else:
+            out.append(b"(?>[^/]*?" + chunk + b")")
+        i = j
+    return b"".join(out)
+
+
+def _emit(tokens: list[tuple], anchored: bool, casefold: bool) -> bytes:
+    groups: list[list[tuple]] = [[]]
+    stars: list[str] = []
+    for token in tokens:
+        if token[0] == "ds":
+            stars.append(token[1])
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    out = [b"" if anchored else b"(?>(?:.*/)?)", _emit_group(groups[0], casefold)]
+    for number, (kind, group) in enumerate(zip(stars, groups[1:]), start=1):
+        body = _emit_group(group, casefold)
+        if kind == "end":
+            out.append(b".*")
+        elif number < len(stars):  # a fixed group between two `**`: its leftmost place is the best
+            lazy = b"(?:.*?/)??" if kind == "opt" else b".*?"
+            out.append(b"(?>" + lazy + body + b")")
+        else:
+            out.append((b"(?:.*/)?" if kind == "opt" else b".*") + body)
+    return b"".join(out)
+
+
+def _literal_facts(tokens: list[tuple], anchored: bool, casefold: bool) -> tuple[bytes, bytes]:
+    """(the literal start of every match, anchored patterns only; the longest literal run of every match)."""
+    runs, run = [], bytearray()
+    for token in tokens:
+        if token[0] == "lit":
+            run.append(_fold(token[1]) if casefold else token[1])
+        else:
+            runs.append(bytes(run))
+            run = bytearray()
+    runs.append(bytes(run))
+    prefix = runs[0] if anchored else b""
+    return prefix, max(runs, key=len)

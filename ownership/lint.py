@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .globs import ANY_FOLDERS
 from .matching import Engine
 from .model import SECTIONS, Problem, Rule
 
@@ -138,17 +137,16 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
                 )
             elif glob.literal and not glob.anchored:
                 paths = [bulk.relative[i] if name else bulk.paths[i] for i in sorted(hits)]
-                problems += _depths(glob, rule, paths, section.flags)
+                problems += _depths(glob, rule, paths)
     return problems
 
 
-def _depths(glob, rule: Rule, hits: list[str], flags: int) -> list[Problem]:
+def _depths(glob, rule: Rule, hits: list[str]) -> list[Problem]:
     """An unanchored literal name found at several depths probably meant only one of them."""
-    name = re.compile("(?:" + glob.body.removeprefix(ANY_FOLDERS) + ")", flags)
     by_depth: dict[int, str] = {}
     for path in hits:
         parts = path.split("/")
-        depth = next((i for i, part in enumerate(parts) if name.fullmatch(part)), None)
+        depth = next((i for i, part in enumerate(parts) if glob.matches(part, is_dir=True)), None)
         if depth is not None:
             by_depth.setdefault(depth, "/".join(parts[: depth + 1]))
     if len(by_depth) < 2:

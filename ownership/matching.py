@@ -1,47 +1,62 @@
-"""Contract + path → Decision.
+"""Contract + path → Decision, one path at a time (Engine) or many at once (Bulk).
 
-Each section compiles to one regular expression: its patterns as alternatives,
-last pattern first, so the first alternative that matches is the section's
-last matching pattern, the one gitignore semantics says decides. The group
-that matched names the rule.
+A section (one agent's OWNS, READS or CANNOT TOUCH, or the protected list) is
+decided as git decides a .gitignore holding its patterns (dir.c
+`prep_exclude` and `last_matching_pattern_from_list`): walking down the
+path's folders, the first folder whose last matching pattern is not a `!`
+takes the path whole, with that pattern as the rule, and a `!` cannot bring
+back a path under such a folder; otherwise the path's own last matching
+pattern decides. Both deciders answer exactly this, from the same `Glob`s
+(globs.py); a property test holds them equal to each other and to git.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 
 from .globs import Glob, translate
 from .model import SECTIONS, Contract, Decision, Rule
 
+_WEAK_TO_STRONG = ("reads", "owns", "cannot_touch")
+
 
 class Section:
-    """The compiled patterns of one section; regexes are compiled on first use."""
+    """The patterns of one section; one alternation (last pattern first) names the last matching one."""
 
-    def __init__(self, rules: tuple[Rule, ...], flags: int) -> None:
+    def __init__(self, rules: tuple[Rule, ...], ignorecase: bool) -> None:
         self.rules = rules
-        self.flags = flags
-        self.globs = [translate(r.pattern) for r in rules]
-        self._compiled: dict[str, re.Pattern | None] = {}
+        self.globs = [translate(r.pattern, ignorecase) for r in rules]
+        self._regexes: dict[bool, re.Pattern[bytes] | None] = {}
 
-    def _regex(self, kind: str) -> re.Pattern | None:
-        """kind: 'file' (a path is a file) or 'folder' (directory-only patterns apply too)."""
-        if kind not in self._compiled:
-            parts = [g.dir_regex if kind == "folder" else g.regex for g in reversed(self.globs)]
-            self._compiled[kind] = re.compile("|".join(f"({p})" for p in parts), self.flags) if parts else None
-        return self._compiled[kind]
+    def _regex(self, is_dir: bool) -> re.Pattern[bytes] | None:
+        if is_dir not in self._regexes:
+            parts = [b"(" + (b"(?!)" if g.dir_only and not is_dir else g.source) + b")" for g in reversed(self.globs)]
+            self._regexes[is_dir] = re.compile(b"|".join(parts), re.DOTALL) if parts else None
+        return self._regexes[is_dir]
 
-    def _rule(self, found: re.Match) -> Rule | None:
-        index = len(self.rules) - found.lastindex
-        return None if self.globs[index].negated else self.rules[index]
+    def last(self, data: bytes, end: int, is_dir: bool) -> int | None:
+        """The index of the last pattern matching the node data[:end], or None."""
+        regex = self._regex(is_dir)
+        found = regex.fullmatch(data, 0, end) if regex is not None else None
+        return None if found is None else len(self.globs) - found.lastindex
 
     def match(self, path: str, folder: bool = False) -> Rule | None:
         """The rule that puts `path` in this section, or None when it is not in it."""
-        regex = self._regex("folder" if folder else "file")
-        if regex is None:
+        if not self.globs:
             return None
-        found = regex.fullmatch(path)
-        return None if found is None else self._rule(found)
+        data = os.fsencode(path)
+        at = data.find(b"/")
+        while at > 0:
+            index = self.last(data, at, True)
+            if index is not None and not self.globs[index].negated:
+                return self.rules[index]  # a folder in the section takes everything under it
+            at = data.find(b"/", at + 1)
+        index = self.last(data, len(data), folder)
+        return None if index is None or self.globs[index].negated else self.rules[index]
+
 
 class Engine:
     """A contract compiled for answering: who may write this path, and why."""
@@ -49,18 +64,17 @@ class Engine:
     def __init__(self, contract: Contract, ignorecase: bool = False) -> None:
         self.contract = contract
         self.ignorecase = ignorecase
-        flags = re.IGNORECASE if ignorecase else 0
-        self.protected = Section(contract.protected, flags)
-        self.sections = {a.name: {s: Section(a.rules(s), flags) for s in SECTIONS} for a in contract.agents}
+        self.protected = Section(contract.protected, ignorecase)
+        self.sections = {a.name: {s: Section(a.rules(s), ignorecase) for s in SECTIONS} for a in contract.agents}
         root = contract.root
-        self._prefix = (root.lower() if ignorecase else root) + "/" if root else ""
+        self._prefix = _fold(root) + "/" if root and ignorecase else (root + "/" if root else "")
 
     def governed(self, path: str) -> str | None:
         """The path relative to the contract's root, or None when it lies outside it."""
         if not self._prefix:
             return path
         head = path[: len(self._prefix)]
-        if (head.lower() if self.ignorecase else head) == self._prefix:
+        if (_fold(head) if self.ignorecase else head) == self._prefix:
             return path[len(self._prefix) :]
         return None
 
@@ -88,169 +102,238 @@ class Engine:
         """The agents that may write the path: whom to hand the work to."""
         return [d.agent for d in self.decide_all(path) if d.can_write]
 
+    def for_paths(self, paths: Sequence[str]) -> Decisions:
+        """Decisions for a list of paths: one at a time for a few, Bulk for many (same answers)."""
+        if len(paths) > BULK_FROM:
+            return Bulk(self, list(paths))
+        return OneByOne(self, list(paths))
 
-class PathIndex:
-    """Many paths, searchable at C speed: NUL-joined text (git paths never hold NUL) and line starts."""
 
-    def __init__(self, paths: list[str], flags: int) -> None:
+BULK_FROM = 200  # paths from which building Bulk's indexes beats deciding one path at a time
+
+
+def _fold(text: str) -> str:
+    """git's case folding: ASCII letters only."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+class Decisions:
+    """The one decision interface over a list of paths; OneByOne and Bulk implement it identically."""
+
+    engine: Engine
+    paths: list[str]
+
+    def decide(self, index: int, agent: str) -> Decision:
+        raise NotImplementedError
+
+    def owners(self, index: int) -> list[str]:
+        return [name for name in self.engine.sections if self.decide(index, name).can_write]
+
+    def writable(self, agent: str) -> frozenset[int]:
+        """The indexes of the paths the agent may write."""
+        return frozenset(i for i in range(len(self.paths)) if self.decide(i, agent).can_write)
+
+
+class OneByOne(Decisions):
+    """Engine.decide for each path: no index to build, right for a handful of paths."""
+
+    def __init__(self, engine: Engine, paths: list[str]) -> None:
+        self.engine = engine
         self.paths = paths
-        self.flags = flags
-        self.text = "\0".join(paths)
-        self.starts, offset = [], 0
-        for path in paths:
-            self.starts.append(offset)
-            offset += len(path) + 1
-        # Sorted paths (git lists them so) let an anchored pattern look only at its prefix's range.
-        self.ordered = not flags & re.IGNORECASE and all(map(str.__le__, paths, paths[1:]))
-        self.folded = self.text.lower() if flags & re.IGNORECASE else None
-        if self.folded is not None and len(self.folded) != len(self.text):
-            self.folded = None  # lower-casing changed lengths: offsets would not line up
-        self._hits: dict[str, frozenset[int]] = {}
 
-    def hits(self, glob: Glob) -> frozenset[int]:
-        """The paths one pattern matches (negation aside), found through the text every match must hold."""
-        found = self._hits.get(glob.regex)
-        if found is not None:
-            return found
-        regex = re.compile(glob.regex, self.flags)
-        paths = self.paths
-        prefix = glob.prefix
-        if prefix and self.ordered:
-            low = bisect_left(paths, prefix)
-            high = bisect_left(paths, prefix[:-1] + chr(ord(prefix[-1]) + 1), low)
-            found = frozenset(i for i in range(low, high) if regex.fullmatch(paths[i]))
-            self._hits[glob.regex] = found
-            return found
-        needle = glob.required_text
-        if self.flags & re.IGNORECASE:
-            haystack = self.folded
-            needle = needle.lower() if haystack is not None else ""
-        else:
-            haystack = self.text
-        if needle:
-            candidates = []
-            starts, last = self.starts, len(self.starts) - 1
-            position = haystack.find(needle)
-            while position >= 0:
-                line = bisect_right(starts, position) - 1
-                candidates.append(line)
-                if line == last:
-                    break
-                position = haystack.find(needle, starts[line + 1])
-            found = frozenset(i for i in candidates if regex.fullmatch(paths[i]))
-        else:
-            found = frozenset(i for i, path in enumerate(paths) if regex.fullmatch(path))
-        self._hits[glob.regex] = found
+    def decide(self, index: int, agent: str) -> Decision:
+        return self.engine.decide(self.paths[index], agent)
+
+    def owners(self, index: int) -> list[str]:
+        return self.engine.owners(self.paths[index])
+
+
+class Nodes:
+    """Files and the folders above them, each searchable at C speed (paths never hold NUL)."""
+
+    def __init__(self, files: list[bytes], ignorecase: bool) -> None:
+        self.ignorecase = ignorecase
+        self.files = files
+        folders: dict[bytes, int] = {}
+        for data in files:
+            at = data.find(b"/")
+            while at > 0:
+                folders.setdefault(data[:at], len(folders))
+                at = data.find(b"/", at + 1)
+        self.folders = list(folders)
+        self.folder_id = folders
+        self.kinds = {False: _Texts(files, ignorecase), True: _Texts(self.folders, ignorecase)}
+        # Folder order: each folder right before everything under it ('/' sorts first).
+        self.tree_order = sorted(range(len(files)), key=lambda i: files[i].replace(b"/", b"\0"))
+        self.tree_keys = [files[i].replace(b"/", b"\0") for i in self.tree_order]
+        self._hits: dict[tuple[bytes, bool], frozenset[int]] = {}
+
+    def hits(self, glob: Glob, folders: bool) -> frozenset[int]:
+        """The files (or folders) one pattern matches as nodes, negation aside."""
+        if folders is False and glob.dir_only:
+            return frozenset()
+        key = (glob.source, folders)
+        found = self._hits.get(key)
+        if found is None:
+            found = self._hits[key] = self.kinds[folders].search(glob)
         return found
 
+    def files_under(self, folder: int) -> list[int]:
+        key = self.folders[folder].replace(b"/", b"\0") + b"\0"
+        low = bisect_left(self.tree_keys, key)
+        high = bisect_left(self.tree_keys, key[:-1] + b"\x01", low)
+        return self.tree_order[low:high]
 
-class Bulk:
-    """Decisions for many paths at once, built from each pattern's matches over all paths.
 
-    Gives the same decisions as `Engine.decide`, path by path (a test holds
-    the two to that); used where a command answers for a whole repository.
-    Identical patterns of different agents are searched once.
+class _Texts:
+    """Nodes joined by NUL, with their starts: a literal every match must hold is found with bytes.find."""
+
+    def __init__(self, nodes: list[bytes], ignorecase: bool) -> None:
+        self.nodes = nodes
+        self.text = b"\0".join(nodes)
+        self.haystack = self.text.lower() if ignorecase else self.text  # ASCII only, as git folds
+        self.ignorecase = ignorecase
+        self.starts, offset = [], 0
+        for node in nodes:
+            self.starts.append(offset)
+            offset += len(node) + 1
+        self.sorted = sorted(range(len(nodes)), key=nodes.__getitem__) if not ignorecase else []
+        self.sorted_nodes = [nodes[i] for i in self.sorted]
+
+    def search(self, glob: Glob) -> frozenset[int]:
+        if glob.never:
+            return frozenset()
+        fullmatch, nodes = glob.regex.fullmatch, self.nodes
+        if glob.prefix and not self.ignorecase:
+            low = bisect_left(self.sorted_nodes, glob.prefix)
+            high = bisect_left(self.sorted_nodes, _after(glob.prefix), low)
+            return frozenset(i for i in self.sorted[low:high] if fullmatch(nodes[i]))
+        needle = glob.required
+        if not needle:
+            return frozenset(i for i, node in enumerate(nodes) if fullmatch(node))
+        candidates, starts, last = [], self.starts, len(self.starts) - 1
+        haystack = self.haystack
+        position = haystack.find(needle)
+        while position >= 0:
+            line = bisect_left(starts, position + 1) - 1
+            candidates.append(line)
+            if line == last:
+                break
+            position = haystack.find(needle, starts[line + 1])
+        return frozenset(i for i in candidates if fullmatch(nodes[i]))
+
+
+def _after(prefix: bytes) -> bytes:
+    """The smallest bytes greater than every bytes starting with prefix (prefix never ends in 0xff here)."""
+    stripped = prefix.rstrip(b"\xff")
+    return stripped[:-1] + bytes([stripped[-1] + 1]) if stripped else b"\xff" * (len(prefix) + 1)
+
+
+class Bulk(Decisions):
+    """Decisions for many paths at once, built from each pattern's matches over all files and folders.
+
+    Gives the same decisions as `Engine.decide`, path by path (a property
+    test holds the two, and git, to that); used where a command answers for a
+    whole repository. Identical patterns of different agents are searched once.
     """
 
     def __init__(self, engine: Engine, paths: list[str]) -> None:
         self.engine = engine
         self.paths = paths
-        flags = re.IGNORECASE if engine.ignorecase else 0
         relative = [engine.governed(p) for p in paths]
         self.relative = relative
         self.governed = [i for i, r in enumerate(relative) if r is not None]
         self.ungoverned = [i for i, r in enumerate(relative) if r is None]
-        self._governed_index = PathIndex([relative[i] for i in self.governed], flags)
-        self._all_index = PathIndex(paths, flags)
-        self._members: dict[tuple, frozenset[int]] = {}
+        self._all = Nodes([os.fsencode(p) for p in paths], engine.ignorecase)
+        if self.ungoverned or engine.contract.root:
+            self._governed = Nodes([os.fsencode(relative[i]) for i in self.governed], engine.ignorecase)
+        else:
+            self._governed = self._all
         self._winners: dict[tuple, dict[int, Rule]] = {}
-        self.protected = self.winners(None, "protected")
+        self._columns: dict[str, tuple[list[int], list[tuple[str, bool, Rule | None]]]] = {}
+        self._writable: dict[str, frozenset[int]] = {}
 
-    def _section(self, agent: str | None, section: str) -> tuple[Section, PathIndex, list[int] | None]:
-        """The compiled section, the paths it is matched against, and how their indexes map back (None: same)."""
+    def _section(self, agent: str | None, section: str) -> tuple[Section, Nodes, list[int] | None]:
+        """The section, the nodes it is matched against, and how their indexes map back (None: same)."""
         if agent is None:
-            return self.engine.protected, self._all_index, None
-        back = None if not self.ungoverned else self.governed
-        return self.engine.sections[agent][section], self._governed_index, back
-
-    def pattern_hits(self, agent: str | None, section: str, index: int) -> frozenset[int]:
-        """The paths one pattern matches on its own; agent None is the protected section."""
-        compiled, found_in, back = self._section(agent, section)
-        local = found_in.hits(compiled.globs[index])
-        return local if back is None else frozenset(back[i] for i in local)
-
-    def members(self, agent: str | None, section: str) -> frozenset[int]:
-        """The paths in a section: each pattern in order adds its matches, or takes them away (`!`)."""
-        key = (agent, section)
-        if key not in self._members:
-            compiled, found_in, back = self._section(agent, section)
-            inside: set[int] = set()
-            for glob in compiled.globs:
-                if glob.negated:
-                    inside -= found_in.hits(glob)
-                else:
-                    inside |= found_in.hits(glob)
-            self._members[key] = frozenset(inside if back is None else (back[i] for i in inside))
-        return self._members[key]
+            return self.engine.protected, self._all, None
+        back = self.governed if self._governed is not self._all else None
+        return self.engine.sections[agent][section], self._governed, back
 
     def winners(self, agent: str | None, section: str) -> dict[int, Rule]:
-        """{path index: the rule that puts it in the section}: the last matching pattern, not a negation."""
+        """{path index: the rule that puts it in the section}; agent None is the protected section."""
         key = (agent, section)
-        if key not in self._winners:
-            compiled, found_in, back = self._section(agent, section)
-            last: dict[int, int] = {}
-            for number, glob in enumerate(compiled.globs):
-                for i in found_in.hits(glob):
-                    last[i] = number
-            rules, globs = compiled.rules, compiled.globs
-            chosen = {i: rules[n] for i, n in last.items() if not globs[n].negated}
-            self._winners[key] = chosen if back is None else {back[i]: r for i, r in chosen.items()}
-        return self._winners[key]
+        if key in self._winners:
+            return self._winners[key]
+        compiled, nodes, back = self._section(agent, section)
+        globs = compiled.globs
+        folder_last: dict[int, int] = {}
+        file_last: dict[int, int] = {}
+        for number, glob in enumerate(globs):
+            for i in nodes.hits(glob, True):
+                folder_last[i] = number
+            for i in nodes.hits(glob, False):
+                file_last[i] = number
+        chosen: dict[int, int] = {}
+        # Folders in the section, outermost first: each takes every file under it.
+        taking = sorted(
+            (nodes.folders[i].replace(b"/", b"\0"), i) for i, n in folder_last.items() if not globs[n].negated
+        )
+        outer = None
+        for key_bytes, folder in taking:
+            if outer is not None and key_bytes.startswith(outer):
+                continue
+            outer = key_bytes + b"\0"
+            number = folder_last[folder]
+            for i in nodes.files_under(folder):
+                chosen[i] = number
+        for i, number in file_last.items():
+            if i not in chosen and not globs[number].negated:
+                chosen[i] = number
+        rules = compiled.rules
+        found = {(i if back is None else back[i]): rules[n] for i, n in chosen.items()}
+        self._winners[key] = found
+        return found
+
+    def members(self, agent: str | None, section: str) -> frozenset[int]:
+        return frozenset(self.winners(agent, section))
+
+    def pattern_hits(self, agent: str | None, section: str, index: int) -> frozenset[int]:
+        """The paths one pattern matches on its own: the file, or a folder above it."""
+        compiled, nodes, back = self._section(agent, section)
+        glob = compiled.globs[index]
+        local = set(nodes.hits(glob, False))
+        for folder in nodes.hits(glob, True):
+            local.update(nodes.files_under(folder))
+        return frozenset(local if back is None else (back[i] for i in local))
 
     def rule(self, agent: str, section: str, index: int) -> Rule | None:
-        """The deciding rule of one path in one section (for the few paths a report names)."""
-        compiled, _, _ = self._section(agent, section)
-        relative = self.relative[index]
-        return compiled.match(relative) if relative is not None else None
+        """The deciding rule of one path in one section."""
+        return self.winners(agent, section).get(index)
 
     def column(self, agent: str) -> tuple[list[int], list[tuple[str, bool, Rule | None]]]:
         """One agent's answer for every path: (a code for each path, the answer each code stands for).
 
-        Built by laying the sections over each other, weakest first, so the
-        strongest that holds a path has the last word, as in `Engine.decide`.
-        Paths with the same answer share a code, so callers can format it once.
+        Sections are laid over each other, weakest first, so the strongest that
+        holds a path has the last word, as in `Engine.decide`. Paths with the
+        same answer share a code, so callers can format it once.
         """
-        key = (agent, "column")
-        if key not in self._winners:
-            answers: list[tuple[str, bool, Rule | None]] = [("unlisted", self.engine.contract.unlisted == "allow", None)]
-            column = [0] * len(self.paths)
-            for section in ("reads", "owns", "cannot_touch"):
-                compiled, found_in, back = self._section(agent, section)
-                weaker = column.copy()  # what a '!' pattern of this section gives back
-                for glob, rule in zip(compiled.globs, compiled.rules):
-                    hits = found_in.hits(glob)
-                    if back is not None:
-                        hits = [back[i] for i in hits]
-                    if glob.negated:
-                        for index in hits:
-                            column[index] = weaker[index]
-                    else:
-                        code = len(answers)
-                        answers.append((section, section == "owns", rule))
-                        for index in hits:
-                            column[index] = code
-            if self.ungoverned:
-                answers.append(("ungoverned", True, None))
-                for index in self.ungoverned:
-                    column[index] = len(answers) - 1
-            codes: dict[int, int] = {}
-            for index, rule in self.protected.items():
-                if id(rule) not in codes:
-                    codes[id(rule)] = len(answers)
-                    answers.append(("protected", False, rule))
-                column[index] = codes[id(rule)]
-            self._winners[key] = (column, answers)
-        return self._winners[key]
+        if agent in self._columns:
+            return self._columns[agent]
+        answers: list[tuple[str, bool, Rule | None]] = [("unlisted", self.engine.contract.unlisted == "allow", None)]
+        column = [0] * len(self.paths)
+        for section in _WEAK_TO_STRONG:
+            _lay(column, answers, self.winners(agent, section), section, section == "owns")
+        if self.ungoverned:
+            answers.append(("ungoverned", True, None))
+            for index in self.ungoverned:
+                column[index] = len(answers) - 1
+        _lay(column, answers, self.winners(None, "protected"), "protected", False)
+        self._columns[agent] = (column, answers)
+        return column, answers
 
     def decide(self, index: int, agent: str) -> Decision:
         column, answers = self.column(agent)
@@ -258,17 +341,28 @@ class Bulk:
         return Decision(self.paths[index], agent, access, can_write, rule)
 
     def writable(self, agent: str) -> frozenset[int]:
-        """The paths the agent may write, as `decide` says: owned or (when allowed) unlisted, or ungoverned."""
-        key = (agent, "writable")
-        if key not in self._members:
-            protected = self.members(None, "protected")
-            governed = frozenset(self.governed)
-            owns, cannot = self.members(agent, "owns"), self.members(agent, "cannot_touch")
-            allowed = (owns - cannot) | (frozenset(range(len(self.paths))) - governed)
-            if self.engine.contract.unlisted == "allow":
-                allowed |= governed - owns - cannot - self.members(agent, "reads")
-            self._members[key] = allowed - protected
-        return self._members[key]
+        if agent not in self._writable:
+            column, answers = self.column(agent)
+            yes = {code for code, (_, can_write, _) in enumerate(answers) if can_write}
+            self._writable[agent] = frozenset(i for i, code in enumerate(column) if code in yes)
+        return self._writable[agent]
 
     def owners(self, index: int) -> list[str]:
         return [name for name in self.engine.sections if index in self.writable(name)]
+
+
+def _lay(column: list[int], answers: list, winners: dict[int, Rule], access: str, can_write: bool) -> None:
+    codes: dict[int, int] = {}
+    for index, rule in winners.items():
+        code = codes.get(id(rule))
+        if code is None:
+            code = codes[id(rule)] = len(answers)
+            answers.append((access, can_write, rule))
+        column[index] = code
+
+
+def decide_paths(engine: Engine, paths: Iterable[str], agent: str) -> list[Decision]:
+    """Every path's decision for one agent, through whichever decider suits the count."""
+    listed = list(paths)
+    decisions = engine.for_paths(listed)
+    return [decisions.decide(i, agent) for i in range(len(listed))]

@@ -341,11 +341,11 @@ class _Loader:
         found: list[str] = []
         for pattern, line in globs:
             try:
-                regex = re.compile(translate("/" + pattern.lstrip("/")).regex)
+                glob = translate("/" + pattern.lstrip("/"))
             except GlobError as exc:
                 self.error(source, line, f"invalid glob {pattern!r} in agent_files: {exc}")
                 continue
-            matched = [c for c in candidates if regex.fullmatch(c[len(prefix) :])]
+            matched = [c for c in candidates if glob.matches_path(c[len(prefix) :])]
             if not matched:
                 self.error(source, line, f"agent_files: {pattern!r} matches no file under {folder or '.'}/; fix the glob")
             found.extend(m for m in matched if m not in found)
