@@ -151,7 +151,8 @@ def _read_class(text: bytes, start: int, casefold: bool) -> tuple[frozenset[int]
                 raise unclosed
             size = close - (i + 2) - 1
             if size < 0 or text[close - 1] != 0x3A:
-                literal.add(c)  # no ':]': the '[' is an ordinary member; go on after it
+                literal.add(c)  # no ':]': the '[' is a member, and git (2.39) skips the ':' after it
+                i += 1
             else:
                 name = text[i + 2 : close - 1].decode("ascii", "replace")
                 if name not in _POSIX_CLASSES:
@@ -287,8 +288,6 @@ def translate(pattern: str, ignorecase: bool = False) -> Glob:
     if not body:
         raise GlobError("the pattern names no path; write a folder or file name")
     anchored = b"/" in body
-    if body.endswith(b"/"):
-        return _never(pattern, "it ends in two slashes, and no path does; write one", negated, dir_only, anchored)
     prefix_length = _simple_length(body)
     if anchored and body.startswith(b"/"):
         body, prefix_length = body[1:], prefix_length - 1
@@ -322,6 +321,8 @@ def _never_reason(tokens: list[tuple], casefold: bool) -> str | None:
     for a, b in zip(tokens, tokens[1:]):
         if a[:2] == ("lit", _SLASH) and b[:2] == ("lit", _SLASH):
             return "it holds two slashes in a row, and no path does; write one"
+    if tokens and tokens[-1][:2] == ("lit", _SLASH):
+        return "it ends in two slashes, and no path does; write one"
     return None
 
 
