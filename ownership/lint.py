@@ -126,7 +126,18 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
             if rule.line is None:  # the contract's own files, added by the tool
                 continue
             glob = section.globs[index]
+            if glob.never:
+                problems.append(
+                    Problem(
+                        "warning", "never-matches",
+                        f"{rule.section} pattern {rule.pattern!r} can never match: {glob.never}",
+                        rule.source, rule.line,
+                    )  # fmt: skip
+                )
+                continue
             hits = bulk.pattern_hits(name, section_name, index)
+            if glob.negated and hits:
+                problems += _shadowed(bulk, name, section_name, index, hits)
             if not hits:
                 problems.append(
                     Problem(
@@ -139,6 +150,42 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
                 paths = [bulk.relative[i] if name else bulk.paths[i] for i in sorted(hits)]
                 problems += _depths(glob, rule, paths)
     return problems
+
+
+def _shadowed(bulk, agent: str | None, section: str, index: int, hits: frozenset[int]) -> list[Problem]:
+    """A `!` pattern that brings nothing back: an earlier pattern takes the folder whole, and git keeps it."""
+    rules = (bulk.engine.protected if agent is None else bulk.engine.sections[agent][section]).rules
+    negation, earlier = rules[index], set(rules[:index])
+    winners = bulk.winners(agent, section)
+    for path_index in sorted(hits):
+        taker = winners.get(path_index)
+        if taker not in earlier:
+            continue
+        path = bulk.paths[path_index] if agent is None else bulk.relative[path_index]
+        folder = _taken_folder(bulk, agent, section, taker, path)
+        if folder is None:
+            continue
+        return [
+            Problem(
+                "warning", "negation-shadowed",
+                f"{negation.section} pattern {negation.pattern!r} cannot take {path} out: {taker.pattern!r} "
+                f"(line {taker.line}) takes the folder {folder}/ whole, and git never brings back a path under a "
+                f"folder that is in; add '!{folder}/' before it (and keep '!{folder}/**' for what is inside)",
+                negation.source, negation.line,
+            )  # fmt: skip
+        ]
+    return []
+
+
+def _taken_folder(bulk, agent: str | None, section: str, taker: Rule, path: str) -> str | None:
+    compiled = bulk.engine.protected if agent is None else bulk.engine.sections[agent][section]
+    glob = compiled.globs[compiled.rules.index(taker)]
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if glob.matches(folder, is_dir=True):
+            return folder
+    return None
 
 
 def _depths(glob, rule: Rule, hits: list[str]) -> list[Problem]:

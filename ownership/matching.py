@@ -159,17 +159,19 @@ class Nodes:
         self.files = files
         folders: dict[bytes, int] = {}
         for data in files:
-            at = data.find(b"/")
-            while at > 0:
-                folders.setdefault(data[:at], len(folders))
-                at = data.find(b"/", at + 1)
+            at = data.rfind(b"/")
+            while at > 0 and data[:at] not in folders:  # each new folder, then its parents until a known one
+                folders[data[:at]] = len(folders)
+                at = data.rfind(b"/", 0, at)
         self.folders = list(folders)
-        self.folder_id = folders
         self.kinds = {False: _Texts(files, ignorecase), True: _Texts(self.folders, ignorecase)}
-        # Folder order: each folder right before everything under it ('/' sorts first).
-        self.tree_order = sorted(range(len(files)), key=lambda i: files[i].replace(b"/", b"\0"))
-        self.tree_keys = [files[i].replace(b"/", b"\0") for i in self.tree_order]
+        # Tree order: each folder right before everything under it ('/' sorts as NUL, before any name byte).
+        keys = [f.replace(b"/", b"\0") for f in files]
+        self.tree_order = sorted(range(len(files)), key=keys.__getitem__)
+        self.tree_keys = [keys[i] for i in self.tree_order]
+        self.folder_keys = [f.replace(b"/", b"\0") for f in self.folders]
         self._hits: dict[tuple[bytes, bool], frozenset[int]] = {}
+        self._sections: dict[tuple, list[tuple[int, list[int]]]] = {}
 
     def hits(self, glob: Glob, folders: bool) -> frozenset[int]:
         """The files (or folders) one pattern matches as nodes, negation aside."""
@@ -181,8 +183,40 @@ class Nodes:
             found = self._hits[key] = self.kinds[folders].search(glob)
         return found
 
+    def section(self, globs: list[Glob]) -> list[tuple[int, list[int]]]:
+        """git's decision for a list of patterns over every file: [(pattern number, files it decides)].
+
+        Folders first, outermost first: a folder whose last matching pattern
+        is not a `!` takes every file under it. Other files go by their own
+        last matching pattern. Identical lists (agents often share them) are
+        decided once.
+        """
+        key = tuple((g.source, g.negated, g.dir_only) for g in globs)
+        found = self._sections.get(key)
+        if found is not None:
+            return found
+        folder_last: dict[int, int] = {}
+        file_last: dict[int, int] = {}
+        for number, glob in enumerate(globs):
+            folder_last.update(dict.fromkeys(self.hits(glob, True), number))
+            file_last.update(dict.fromkeys(self.hits(glob, False), number))
+        negated = [g.negated for g in globs]
+        chosen = file_last if not any(negated) else {i: n for i, n in file_last.items() if not negated[n]}
+        taking = sorted((self.folder_keys[i], i) for i, n in folder_last.items() if not negated[n])
+        outer = None
+        for key_bytes, folder in taking:
+            if outer is not None and key_bytes.startswith(outer):
+                continue
+            outer = key_bytes + b"\0"
+            chosen.update(dict.fromkeys(self.files_under(folder), folder_last[folder]))
+        grouped: dict[int, list[int]] = {}
+        for index, number in chosen.items():
+            grouped.setdefault(number, []).append(index)
+        found = self._sections[key] = sorted(grouped.items())
+        return found
+
     def files_under(self, folder: int) -> list[int]:
-        key = self.folders[folder].replace(b"/", b"\0") + b"\0"
+        key = self.folder_keys[folder] + b"\0"
         low = bisect_left(self.tree_keys, key)
         high = bisect_left(self.tree_keys, key[:-1] + b"\x01", low)
         return self.tree_order[low:high]
@@ -252,6 +286,7 @@ class Bulk(Decisions):
             self._governed = Nodes([os.fsencode(relative[i]) for i in self.governed], engine.ignorecase)
         else:
             self._governed = self._all
+        self._groups: dict[tuple, list[tuple[Rule, list[int]]]] = {}
         self._winners: dict[tuple, dict[int, Rule]] = {}
         self._columns: dict[str, tuple[list[int], list[tuple[str, bool, Rule | None]]]] = {}
         self._writable: dict[str, frozenset[int]] = {}
@@ -263,40 +298,28 @@ class Bulk(Decisions):
         back = self.governed if self._governed is not self._all else None
         return self.engine.sections[agent][section], self._governed, back
 
-    def winners(self, agent: str | None, section: str) -> dict[int, Rule]:
-        """{path index: the rule that puts it in the section}; agent None is the protected section."""
+    def groups(self, agent: str | None, section: str) -> list[tuple[Rule, list[int]]]:
+        """The paths in a section, grouped by the rule that puts them there; agent None is the protected section."""
         key = (agent, section)
-        if key in self._winners:
-            return self._winners[key]
-        compiled, nodes, back = self._section(agent, section)
-        globs = compiled.globs
-        folder_last: dict[int, int] = {}
-        file_last: dict[int, int] = {}
-        for number, glob in enumerate(globs):
-            for i in nodes.hits(glob, True):
-                folder_last[i] = number
-            for i in nodes.hits(glob, False):
-                file_last[i] = number
-        chosen: dict[int, int] = {}
-        # Folders in the section, outermost first: each takes every file under it.
-        taking = sorted(
-            (nodes.folders[i].replace(b"/", b"\0"), i) for i, n in folder_last.items() if not globs[n].negated
-        )
-        outer = None
-        for key_bytes, folder in taking:
-            if outer is not None and key_bytes.startswith(outer):
-                continue
-            outer = key_bytes + b"\0"
-            number = folder_last[folder]
-            for i in nodes.files_under(folder):
-                chosen[i] = number
-        for i, number in file_last.items():
-            if i not in chosen and not globs[number].negated:
-                chosen[i] = number
-        rules = compiled.rules
-        found = {(i if back is None else back[i]): rules[n] for i, n in chosen.items()}
-        self._winners[key] = found
-        return found
+        if key not in self._groups:
+            compiled, nodes, back = self._section(agent, section)
+            numbered = nodes.section(compiled.globs)
+            rules = compiled.rules
+            self._groups[key] = [
+                (rules[number], indexes if back is None else [back[i] for i in indexes])
+                for number, indexes in numbered
+            ]
+        return self._groups[key]
+
+    def winners(self, agent: str | None, section: str) -> dict[int, Rule]:
+        """{path index: the rule that puts it in the section}."""
+        key = (agent, section)
+        if key not in self._winners:
+            found: dict[int, Rule] = {}
+            for rule, indexes in self.groups(agent, section):
+                found.update(dict.fromkeys(indexes, rule))
+            self._winners[key] = found
+        return self._winners[key]
 
     def members(self, agent: str | None, section: str) -> frozenset[int]:
         return frozenset(self.winners(agent, section))
@@ -326,12 +349,12 @@ class Bulk(Decisions):
         answers: list[tuple[str, bool, Rule | None]] = [("unlisted", self.engine.contract.unlisted == "allow", None)]
         column = [0] * len(self.paths)
         for section in _WEAK_TO_STRONG:
-            _lay(column, answers, self.winners(agent, section), section, section == "owns")
+            _lay(column, answers, self.groups(agent, section), section, section == "owns")
         if self.ungoverned:
             answers.append(("ungoverned", True, None))
             for index in self.ungoverned:
                 column[index] = len(answers) - 1
-        _lay(column, answers, self.winners(None, "protected"), "protected", False)
+        _lay(column, answers, self.groups(None, "protected"), "protected", False)
         self._columns[agent] = (column, answers)
         return column, answers
 
@@ -351,18 +374,9 @@ class Bulk(Decisions):
         return [name for name in self.engine.sections if index in self.writable(name)]
 
 
-def _lay(column: list[int], answers: list, winners: dict[int, Rule], access: str, can_write: bool) -> None:
-    codes: dict[int, int] = {}
-    for index, rule in winners.items():
-        code = codes.get(id(rule))
-        if code is None:
-            code = codes[id(rule)] = len(answers)
-            answers.append((access, can_write, rule))
-        column[index] = code
-
-
-def decide_paths(engine: Engine, paths: Iterable[str], agent: str) -> list[Decision]:
-    """Every path's decision for one agent, through whichever decider suits the count."""
-    listed = list(paths)
-    decisions = engine.for_paths(listed)
-    return [decisions.decide(i, agent) for i in range(len(listed))]
+def _lay(column: list[int], answers: list, groups: list[tuple[Rule, list[int]]], access: str, can: bool) -> None:
+    for rule, indexes in groups:
+        code = len(answers)
+        answers.append((access, can, rule))
+        for index in indexes:
+            column[index] = code
