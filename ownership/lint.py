@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .errors import excerpt
 from .globs import ANY_FOLDERS
 from .matching import Engine
 from .model import SECTIONS, Problem, Rule
@@ -132,7 +133,7 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
                 problems.append(
                     Problem(
                         "warning", "matches-nothing",
-                        f"{rule.section} pattern {rule.pattern!r} matches no tracked file; fix or remove it",
+                        f"{rule.section} pattern {excerpt(rule.pattern)} matches no tracked file; fix or remove it",
                         rule.source, rule.line,
                     )  # fmt: skip
                 )
@@ -159,8 +160,8 @@ def _depths(glob, rule: Rule, hits: list[str], flags: int) -> list[Problem]:
     return [
         Problem(
             "warning", "unanchored",
-            f"{rule.section} pattern {rule.pattern!r} matches at {len(by_depth)} depths ({seen}); "
-            f"anchor it as {anchored!r} if you mean the top one",
+            f"{rule.section} pattern {excerpt(rule.pattern)} matches at {len(by_depth)} depths ({seen}); "
+            f"anchor it as {excerpt(anchored)} if you mean the top one",
             rule.source, rule.line,
         )  # fmt: skip
     ]
