@@ -395,3 +395,27 @@ def test_billion_laughs_through_the_console_script(repo) -> None:
     assert proc.stderr.decode() == (
         f"ownership: ownership.yaml:1: {ALIASES}\nownership: the contract has 1 error(s); fix them and run again\n"
     )
+
+
+def test_a_message_quotes_at_most_60_characters_of_a_value(example, run) -> None:
+    code, out, err = run(example, "explain", "../" + "y" * 5000)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ownership: '../{'y' * 57}'... is outside the repository ")
+    assert "y" * 58 not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ("deny", "'deny'"),
+        ("é" * 60, repr("é" * 60)),
+        ("é" * 61, repr("é" * 60) + "..."),
+        (["lol"] * 9 ** 4, "['lol', 'lol', 'lol', 'lol', 'lol', 'lol', ...]"),
+        (7, "7"),
+        (None, "None"),
+    ],
+)
+def test_excerpt(value, quoted) -> None:
+    from ownership.errors import excerpt
+
+    assert excerpt(value) == quoted
