@@ -340,7 +340,7 @@ class _Loader:
 
     def _agent_or_allow(self, data: dict, key: str, names: set[str], source: str, line) -> str:
         value = data.get(key, "allow")
-        if value != "allow" and value not in names:
+        if value != "allow" and (not isinstance(value, str) or value not in names):
             self.error(source, line(key), f"{key} must be 'allow' or an agent of the contract, not {excerpt(value)}")
             return "allow"
         return value
@@ -591,11 +591,12 @@ def _refused(yaml, loader) -> tuple[int, str] | None:
 def _unreadable_scalar(yaml, loader_cls, root) -> tuple[int, str]:
     """The first scalar (line, text) that YAML resolves to a number or date it cannot build."""
     stack = [root] if root is not None else []
+    constructor = loader_cls("")
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.ScalarNode):
             try:
-                loader_cls("").construct_object(node)
+                constructor.construct_object(node)
             except ValueError:
                 return node.start_mark.line, node.value
         elif isinstance(node, yaml.SequenceNode):

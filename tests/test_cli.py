@@ -353,6 +353,10 @@ ALIASES = "YAML aliases and anchors are not allowed in a contract; write the val
             "ownership.yaml:2: '2001-13-45' is not a valid YAML number or date; quote it",
         ),
         (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\ncoordinator: {x: y}\n"},
+            "ownership.yaml:2: coordinator must be 'allow' or an agent of the contract, not {'x': 'y'}",
+        ),
+        (
             {"ownership.yaml": "agents: {x: {owns: [x], codeowner: [a]}}\nidentity: {authors: {a@b.c: [x]}}\n"},
             [
                 "ownership.yaml:1: 'x.codeowner' must be text, not a list or mapping",
