@@ -42,3 +42,18 @@ class GitError(OwnershipError):
 
 class UsageError(OwnershipError):
     """Bad input on the command line or stdin (unknown agent, path outside the repository...)."""
+
+
+EXCERPT = 60  # characters of a user's value a message quotes at most
+
+
+def excerpt(value: object) -> str:
+    """A user's value as a message quotes it: its repr, cut to EXCERPT characters and marked '...' when cut."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= EXCERPT else repr(value[:EXCERPT]) + "..."
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 3, EXCERPT, EXCERPT
+    text = short.repr(value)
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "..."

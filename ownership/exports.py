@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .errors import ContractError, ContractErrors, UsageError
+from .errors import ContractError, ContractErrors, UsageError, excerpt
 from .matching import Engine
 from .model import SECTIONS, Contract, Problem, Rule
 
@@ -60,7 +60,7 @@ def ownership_of(engine: Engine, path: str) -> Ownership:
 def codeowners_regex(pattern: str) -> re.Pattern:
     """A CODEOWNERS pattern → a regex a repository-relative file path must fullmatch."""
     if pattern.startswith("!") or "[" in pattern or "]" in pattern:
-        raise ValueError(f"{pattern!r}: CODEOWNERS has no '!' negation and no '[ ]' classes")
+        raise ValueError(f"{excerpt(pattern)}: CODEOWNERS has no '!' negation and no '[ ]' classes")
     dir_only = pattern.endswith("/")
     shallow = pattern.endswith("/*") and not dir_only
     anchored = "/" in pattern.rstrip("/")
@@ -142,19 +142,19 @@ def parse_codeowners(text: str, source: str) -> list[Line]:
                 break
             if not _HANDLE.fullmatch(token):
                 errors.append(
-                    ContractError(source, number, f"{token!r} is not an owner; write @user, @org/team or an e-mail")
+                    ContractError(source, number, f"{excerpt(token)} is not an owner; write @user, @org/team or an e-mail")
                 )
             owners.append(token)
         if pattern.startswith(("!", "[", "^[")) or "[" in pattern or "]" in pattern:
             errors.append(
                 ContractError(
-                    source, number, f"{pattern!r}: CODEOWNERS has no '!' negation, '[ ]' class or section; fix the line"
+                    source, number, f"{excerpt(pattern)}: CODEOWNERS has no '!' negation, '[ ]' class or section; fix the line"
                 )
             )
             continue
         if pattern.startswith("\\#"):
             errors.append(
-                ContractError(source, number, f"{pattern!r}: GitHub does not honour '\\#'; the line is ignored there")
+                ContractError(source, number, f"{excerpt(pattern)}: GitHub does not honour '\\#'; the line is ignored there")
             )
             continue
         lines.append(Line(pattern, tuple(owners), number=number))
@@ -214,7 +214,7 @@ def _handles(contract: Contract) -> dict[str, str]:
         if handle and _HANDLE.fullmatch(handle):
             handles[agent.name] = handle
         elif handle:
-            problem = f"agent '{agent.name}': codeowner {agent.codeowner!r} is not @user, @org/team or an e-mail"
+            problem = f"agent '{agent.name}': codeowner {excerpt(agent.codeowner)} is not @user, @org/team or an e-mail"
             errors.append(ContractError(agent.source, agent.line, problem))
         elif agent.owns:
             problem = (
@@ -535,7 +535,7 @@ def import_codeowners(ws, text: str, source: str, output: str) -> tuple[str, Con
         culprit = shallow[-1] if shallow else line
         number = culprit.number if culprit else None
         problem = (
-            f"{culprit.pattern if culprit else '(no line)'!r} names only the files directly in its folder, and the "
+            f"{excerpt(culprit.pattern if culprit else '(no line)')} names only the files directly in its folder, and the "
             f"rules around it give {path} other owners there; gitignore globs cannot say both: give that subfolder "
             "its own line"
         )

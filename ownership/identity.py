@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
+from .errors import UsageError, excerpt
 from .model import Contract
 
 
@@ -50,7 +50,7 @@ def identify(contract: Contract, clues: Clues, trailer_of) -> Actor:
     ]  # fmt: skip
     if clues.branch:
         found = branch_regex(contract.identity.branch).fullmatch(clues.branch)
-        candidates.append((found.group("name") if found else None, f"the branch name {clues.branch!r}"))
+        candidates.append((found.group("name") if found else None, f"the branch name {excerpt(clues.branch)}"))
     if clues.email:
         authors = dict(contract.identity.authors)
         candidates.append((authors.get(clues.email.lower()), f"the author e-mail {clues.email}"))

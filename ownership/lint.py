@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .errors import excerpt
 from .matching import Engine
 from .model import SECTIONS, Problem, Rule
 
@@ -130,7 +130,7 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
                 problems.append(
                     Problem(
                         "warning", "never-matches",
-                        f"{rule.section} pattern {rule.pattern!r} can never match: {glob.never}",
+                        f"{rule.section} pattern {excerpt(rule.pattern)} can never match: {glob.never}",
                         rule.source, rule.line,
                     )  # fmt: skip
                 )
@@ -142,7 +142,7 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
                 problems.append(
                     Problem(
                         "warning", "matches-nothing",
-                        f"{rule.section} pattern {rule.pattern!r} matches no tracked file; fix or remove it",
+                        f"{rule.section} pattern {excerpt(rule.pattern)} matches no tracked file; fix or remove it",
                         rule.source, rule.line,
                     )  # fmt: skip
                 )
@@ -168,7 +168,7 @@ def _shadowed(bulk, agent: str | None, section: str, index: int, hits: frozenset
         return [
             Problem(
                 "warning", "negation-shadowed",
-                f"{negation.section} pattern {negation.pattern!r} cannot take {path} out: {taker.pattern!r} "
+                f"{negation.section} pattern {excerpt(negation.pattern)} cannot take {path} out: {excerpt(taker.pattern)} "
                 f"(line {taker.line}) takes the folder {folder}/ whole, and git never brings back a path under a "
                 f"folder that is in; add '!{folder}/' before it (and keep '!{folder}/**' for what is inside)",
                 negation.source, negation.line,
@@ -204,8 +204,8 @@ def _depths(glob, rule: Rule, hits: list[str]) -> list[Problem]:
     return [
         Problem(
             "warning", "unanchored",
-            f"{rule.section} pattern {rule.pattern!r} matches at {len(by_depth)} depths ({seen}); "
-            f"anchor it as {anchored!r} if you mean the top one",
+            f"{rule.section} pattern {excerpt(rule.pattern)} matches at {len(by_depth)} depths ({seen}); "
+            f"anchor it as {excerpt(anchored)} if you mean the top one",
             rule.source, rule.line,
         )  # fmt: skip
     ]

@@ -11,11 +11,14 @@ import os
 import re
 from typing import Protocol
 
-from .errors import ContractError, ContractErrors
+from .errors import ContractError, ContractErrors, excerpt
 from .globs import GlobError, strip_trailing_spaces, translate
 from .model import CONTRACT_CANDIDATES, Agent, Contract, Identity, Problem, Rule
 
 DISCOVERED_AGENTS = ".claude/agents/*.md"
+MAX_FILE_BYTES = 1024 * 1024  # a contract or agent file is at most 1 MiB (the README says so)
+MAX_NESTING = 32  # levels of YAML collections in one document; a contract needs four
+_TOO_DEEP = f"YAML nested more than {MAX_NESTING} levels deep; a contract needs a few levels, flatten it"
 
 _TOP_KEYS = {
     "version", "root", "agent_files", "agents", "unlisted", "protected", "identity",
@@ -45,7 +48,10 @@ _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{\{|\}\}")
 
 
 class Reader(Protocol):
-    """Where contract files come from: the working tree, or a commit."""
+    """Where contract files come from: the working tree, or a commit.
+
+    `read` may stop after MAX_FILE_BYTES + 1 bytes: enough to tell a file is too large.
+    """
 
     def read(self, path: str) -> bytes | None: ...
 
@@ -61,7 +67,7 @@ class WorkTreeReader:
     def read(self, path: str) -> bytes | None:
         try:
             with open(os.path.join(self.root, path), "rb") as handle:
-                return handle.read()
+                return handle.read(MAX_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as exc:
@@ -122,6 +128,9 @@ class _Loader:
             where = getattr(self.reader, "where", "")
             self.error(path, None, f"file not found{where}; create it (and commit it) or fix the path that names it")
             return None
+        if len(data) > MAX_FILE_BYTES:
+            self.error(path, None, "larger than 1 MiB, the limit for a contract or agent file; shorten it or split it")
+            return None
         if b"\0" in data:
             self.error(path, None, "binary file, not a contract; name a Markdown or YAML text file")
             return None
@@ -171,7 +180,7 @@ class _Loader:
         folder = path.rpartition("/")[0]
 
         if data.get("version", 1) != 1:
-            self.error(path, line("version"), f"unsupported version {data.get('version')!r}; this tool reads version: 1")
+            self.error(path, line("version"), f"unsupported version {excerpt(data.get('version'))}; this tool reads version: 1")
         root = self._root(data.get("root", "."), path, line("root"))
         agent_globs = self._strings(keys.get("agent_files"), path, "agent_files")
         agent_files = self._expand_agent_files(agent_globs, folder, path)
@@ -209,24 +218,43 @@ class _Loader:
     # --- YAML helpers ------------------------------------------------------
 
     def _yaml(self, text: str, source: str, offset: int):
+        """The document's root node and its data; None, None after an error (at its line)."""
         import yaml
 
         loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            loader = loader_cls(text)
+            refused = _refused(yaml, loader_cls(text))
+            if refused:
+                self.error(source, refused[0] + 1 + offset, refused[1])
+                return None, None
+            loader, node = loader_cls(text), None
             try:
                 node = loader.get_single_node()
                 data = loader.construct_document(node) if node is not None else None
+            except ValueError:  # a number too long for int(), a date like 2001-13-45
+                line, value = _unreadable_scalar(yaml, loader_cls, node)
+                self.error(source, line + 1 + offset, f"{excerpt(value)} is not a valid YAML number or date; quote it")
+                return None, None
             finally:
                 loader.dispose()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 + offset if mark else None
             what = exc.problem or exc.context or "malformed YAML"
-            self.error(source, line, f"malformed YAML: {what}; fix the syntax")
+            if "maximum nesting depth" in what:  # libyaml's own limit, met before the events reach MAX_NESTING
+                self.error(source, line, _TOO_DEEP)
+                return None, None
+            lines = text.splitlines()
+            near = lines[mark.line][: mark.column + 1] if mark and mark.line < len(lines) else ""
+            hint = "YAML indents with spaces, not tabs: replace the tab" if "\t" in near else "fix the syntax"
+            self.error(source, line, f"malformed YAML: {what}; {hint}")
+            return None, None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position in the text
+            line = text.count("\n", 0, max(exc.position, 0)) + 1 + offset
+            self.error(source, line, f"{str(exc).splitlines()[0]}; remove it")
             return None, None
         except yaml.YAMLError as exc:
-            self.error(source, None, f"malformed YAML: {exc}; fix the syntax")
+            self.error(source, None, f"malformed YAML: {str(exc).splitlines()[0]}; fix the syntax")
             return None, None
         if node is None:
             self.error(source, offset + 1 if offset else None, "empty YAML document")
@@ -243,9 +271,10 @@ class _Loader:
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in keys:
-                self.error(source, line, f"'{key}' is given twice in {what} (first on line {keys[key][0]}); keep one")
+                self.error(source, line, f"{excerpt(key)} is given twice in {what} (first on line {keys[key][0]}); keep one")
             elif allowed and key not in allowed:
-                self.error(source, line, f"unknown key '{key}' in {what}; expected one of {', '.join(sorted(allowed))}")
+                expected = ", ".join(sorted(allowed))
+                self.error(source, line, f"unknown key {excerpt(key)} in {what}; expected one of {expected}")
             keys[key] = (line, value_node)
         return keys
 
@@ -268,6 +297,16 @@ class _Loader:
             out.append((item.value, item.start_mark.line + 1))
         return out
 
+    def _text_value(self, entry, source: str, what: str) -> str | None:
+        """A scalar's text (None when the key is absent); a list or mapping is an error."""
+        if entry is None:
+            return None
+        line, node = entry
+        if not isinstance(node.value, str):
+            self.error(source, line, f"'{what}' must be text, not a list or mapping")
+            return None
+        return node.value
+
     def _root(self, value, source: str, line: int | None) -> str:
         if not isinstance(value, str):
             self.error(source, line, "root must be a folder path like sample_service")
@@ -275,20 +314,20 @@ class _Loader:
         root = value.strip().replace("\\", "/").strip("/")
         parts = [p for p in root.split("/") if p not in ("", ".")]
         if value.startswith("/") or ".." in parts:
-            self.error(source, line, f"root {value!r} must be a folder inside the repository, relative to its top")
+            self.error(source, line, f"root {excerpt(value)} must be a folder inside the repository, relative to its top")
         return "/".join(parts)
 
     def _choice(self, data: dict, key: str, choices: tuple[str, ...], source: str, line) -> str:
         value = data.get(key, choices[0])
         if value not in choices:
-            self.error(source, line(key), f"{key} must be {' or '.join(choices)}, not {value!r}")
+            self.error(source, line(key), f"{key} must be {' or '.join(choices)}, not {excerpt(value)}")
             return choices[0]
         return value
 
     def _bool(self, data: dict, key: str, source: str, line) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
-            self.error(source, line(key), f"{key} must be true or false, not {value!r}")
+            self.error(source, line(key), f"{key} must be true or false, not {excerpt(value)}")
             return False
         return value
 
@@ -301,8 +340,8 @@ class _Loader:
 
     def _agent_or_allow(self, data: dict, key: str, names: set[str], source: str, line) -> str:
         value = data.get(key, "allow")
-        if value != "allow" and value not in names:
-            self.error(source, line(key), f"{key} must be 'allow' or an agent of the contract, not {value!r}")
+        if value != "allow" and (not isinstance(value, str) or value not in names):
+            self.error(source, line(key), f"{key} must be 'allow' or an agent of the contract, not {excerpt(value)}")
             return "allow"
         return value
 
@@ -325,8 +364,10 @@ class _Loader:
                     branch = node.value.strip()
         if "authors" in keys:
             for email, (line, node) in self._keys(keys["authors"][1], source, set(), "identity.authors").items():
-                if node.value not in names:
-                    self.error(source, line, f"identity.authors maps {email} to {node.value!r}, which is not an agent")
+                agent = node.value if isinstance(node.value, str) else None
+                if agent not in names:
+                    shown = excerpt(agent) if agent is not None else "a list or mapping"
+                    self.error(source, line, f"identity.authors maps {excerpt(email)} to {shown}, which is not an agent")
                 else:
                     authors.append((email.lower(), node.value))
         return Identity(trailer, branch, tuple(authors))
@@ -343,11 +384,11 @@ class _Loader:
             try:
                 glob = translate("/" + pattern.lstrip("/"))
             except GlobError as exc:
-                self.error(source, line, f"invalid glob {pattern!r} in agent_files: {exc}")
+                self.error(source, line, f"invalid glob {excerpt(pattern)} in agent_files: {exc}")
                 continue
             matched = [c for c in candidates if glob.matches_path(c[len(prefix) :])]
             if not matched:
-                self.error(source, line, f"agent_files: {pattern!r} matches no file under {folder or '.'}/; fix the glob")
+                self.error(source, line, f"agent_files: {excerpt(pattern)} matches no file under {folder or '.'}/; fix the glob")
             found.extend(m for m in matched if m not in found)
         return found
 
@@ -355,7 +396,7 @@ class _Loader:
         agents = []
         for name, (line, agent_node) in self._keys(node, source, set(), "agents").items():
             if not _NAME.fullmatch(name):
-                self.error(source, line, f"agent name {name!r} must be letters, digits, '-', '_' or '.'")
+                self.error(source, line, f"agent name {excerpt(name)} must be letters, digits, '-', '_' or '.'")
                 continue
             keys = self._keys(agent_node, source, _AGENT_KEYS, f"agent '{name}'")
             sections = {
@@ -366,9 +407,9 @@ class _Loader:
                 )
                 for section in ("owns", "reads", "cannot_touch")
             }
-            codeowner = keys["codeowner"][1].value if "codeowner" in keys else None
-            description = keys["description"][1].value if "description" in keys else ""
-            agents.append(Agent(name, source, line, codeowner=codeowner, description=str(description), **sections))
+            codeowner = self._text_value(keys.get("codeowner"), source, f"{name}.codeowner")
+            description = self._text_value(keys.get("description"), source, f"{name}.description")
+            agents.append(Agent(name, source, line, codeowner=codeowner, description=description or "", **sections))
         return agents
 
     def _unique(self, agents: list[Agent]) -> tuple[Agent, ...]:
@@ -394,12 +435,12 @@ class _Loader:
 
     def _rule(self, section: str, pattern: str, source: str, line: int, comment: str) -> Rule | None:
         if _PLACEHOLDER.search(pattern):
-            self.error(source, line, f"template placeholder in glob {pattern!r}; render the template or remove the line")
+            self.error(source, line, f"template placeholder in glob {excerpt(pattern)}; render the template or remove the line")
             return None
         try:
             translate(pattern)
         except GlobError as exc:
-            self.error(source, line, f"invalid glob {pattern!r}: {exc}")
+            self.error(source, line, f"invalid glob {excerpt(pattern)}: {exc}")
             return None
         return Rule(section, pattern, source, line, comment)
 
@@ -505,7 +546,7 @@ class _Loader:
                 self.warnings.append(
                     Problem(
                         "warning", "unreadable-row",
-                        f"table row {first.strip()!r} under {section} is not a backticked path; "
+                        f"table row {excerpt(first.strip())} under {section} is not a backticked path; "
                         "write it as `path/glob` or move it out of the table",
                         path, number,
                     )  # fmt: skip
@@ -516,6 +557,53 @@ class _Loader:
                 if rule:
                     out.append(rule)
         return out
+
+
+def _refused(yaml, loader) -> tuple[int, str] | None:
+    """The first thing a contract may not hold, read from the parser's events before anything is built.
+
+    Aliases could expand a few lines into billions of values, tags name Python
+    objects, deep nesting exhausts recursion: a contract needs none of them.
+    One pass over the events, linear in the text, whose size is capped.
+    """
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                return line, "YAML aliases and anchors are not allowed in a contract; write the value out"
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+                return line, f"YAML tag {excerpt(shown)} is not allowed in a contract; write a plain value"
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return line, _TOO_DEEP
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
+def _unreadable_scalar(yaml, loader_cls, root) -> tuple[int, str]:
+    """The first scalar (line, text) that YAML resolves to a number or date it cannot build."""
+    stack = [root] if root is not None else []
+    constructor = loader_cls("")
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except ValueError:
+                return node.start_mark.line, node.value
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+    return (root.start_mark.line if root is not None else 0), ""
 
 
 def _section_of(heading: str) -> str | None:

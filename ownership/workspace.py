@@ -7,7 +7,7 @@ import re
 from functools import cached_property
 
 from . import git
-from .errors import UsageError
+from .errors import UsageError, excerpt
 from .matching import Engine
 from .model import CONTRACT_CANDIDATES, Contract
 
@@ -242,7 +242,7 @@ class Workspace:
         full = os.path.normpath(os.path.join(self.cwd, typed))
         relative = os.path.relpath(full, self.repo).replace(os.sep, "/")
         if relative == ".":
-            raise UsageError(f"{typed!r} is the repository itself; name a file or folder in it")
+            raise UsageError(f"{excerpt(typed)} is the repository itself; name a file or folder in it")
         if relative == ".." or relative.startswith("../"):
-            raise UsageError(f"{typed!r} is outside the repository {self.repo}")
+            raise UsageError(f"{excerpt(typed)} is outside the repository {self.repo}")
         return relative + "/" if folder else relative

@@ -269,7 +269,7 @@ def test_the_contract_cache_follows_every_committed_change(example, check) -> No
     """Runs reuse a cached contract, keyed by the committed files it was read from: a change is a new key."""
     stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
     assert check(example, "--agent", "api")[0] == 1
-    cached = list((example.path / ".git" / "ownership").glob("contract-*.pickle"))
+    cached = list((example.path / ".git" / "ownership").glob("contract-*.marshal"))
     assert len(cached) == 1
     assert check(example, "--agent", "api")[0] == 1  # served from the cache
     example.git("reset", "-q")
@@ -283,14 +283,14 @@ def test_the_contract_cache_follows_every_committed_change(example, check) -> No
     stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
     code, out, _ = check(example, "--agent", "web")
     assert code == 0, out
-    assert len(list((example.path / ".git" / "ownership").glob("contract-*.pickle"))) == 3
+    assert len(list((example.path / ".git" / "ownership").glob("contract-*.marshal"))) == 3
 
 
 def test_a_corrupt_cache_entry_is_read_afresh(example, check) -> None:
     stage(example, {"svc/src/db/migrations/0002.py": "2\n"})
     assert check(example, "--agent", "api")[0] == 1
-    for entry in (example.path / ".git" / "ownership").glob("contract-*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    for entry in (example.path / ".git" / "ownership").glob("contract-*.marshal"):
+        entry.write_bytes(b"not a cache entry")
     code, out, _ = check(example, "--agent", "api")
     assert code == 1 and "cannot_touch" in out
 

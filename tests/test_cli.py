@@ -297,3 +297,129 @@ def test_command_imports_stay_light(repo) -> None:
     code = "import sys, ownership.cli; print(sorted(m for m in ('fastapi','sqlalchemy','git','pydantic') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ))
     assert proc.stdout.strip() == "[]"
+
+
+# --- hostile contracts: one line at file:line, exit 2, quickly -----------------
+
+LAUGHS = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefg"], "abcdefgh")
+) + "agents: {x: {owns: [x]}}\nunlisted: *h\n"  # expanded: 9**8 strings, 300 MB once printed
+
+ALIASES = "YAML aliases and anchors are not allowed in a contract; write the value out"
+
+
+@pytest.mark.parametrize(
+    ("files", "error"),
+    [
+        ({"ownership.yaml": LAUGHS}, f"ownership.yaml:1: {ALIASES}"),
+        ({"ownership.yaml": "agents: {x: {owns: &o [x]}}\n"}, f"ownership.yaml:1: {ALIASES}"),
+        ({".claude/agents/a.md": "---\nname: a\ntools: &t [Read]\n---\n"}, f".claude/agents/a.md:3: {ALIASES}"),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nunlisted: !!python/object/apply:os.system [touch pwned]\n"},
+            "ownership.yaml:2: YAML tag '!!python/object/apply:os.system' is not allowed in a contract; write a plain value",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nunlisted: " + "[" * 100_000 + "]" * 100_000 + "\n"},
+            "ownership.yaml:2: YAML nested more than 32 levels deep; a contract needs a few levels, flatten it",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nunlisted: " + "[" * 33 + "]" * 33 + "\n"},
+            "ownership.yaml:2: YAML nested more than 32 levels deep; a contract needs a few levels, flatten it",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nunlisted: " + "lol" * 400_000 + "\n"},
+            "ownership.yaml: larger than 1 MiB, the limit for a contract or agent file; shorten it or split it",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nunlisted: " + "a" * 100_000 + "\n"},
+            "ownership.yaml:2: unlisted must be deny or allow, not '" + "a" * 60 + "'...",
+        ),
+        (
+            {"ownership.yaml": "agents:\n\tx: {owns: [x]}\n"},
+            "ownership.yaml:2: malformed YAML: found character that cannot start any token; "
+            "YAML indents with spaces, not tabs: replace the tab",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nunlisted: de\x07ny\n"},
+            "ownership.yaml:2: unacceptable character #x0007: control characters are not allowed; remove it",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nversion: " + "1" * 5000 + "\n"},
+            "ownership.yaml:2: '" + "1" * 60 + "'... is not a valid YAML number or date; quote it",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\nversion: 2001-13-45\n"},
+            "ownership.yaml:2: '2001-13-45' is not a valid YAML number or date; quote it",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x]}}\ncoordinator: {x: y}\n"},
+            "ownership.yaml:2: coordinator must be 'allow' or an agent of the contract, not {'x': 'y'}",
+        ),
+        (
+            {"ownership.yaml": "agents: {x: {owns: [x], codeowner: [a]}}\nidentity: {authors: {a@b.c: [x]}}\n"},
+            [
+                "ownership.yaml:1: 'x.codeowner' must be text, not a list or mapping",
+                "ownership.yaml:2: identity.authors maps 'a@b.c' to a list or mapping, which is not an agent",
+            ],
+        ),
+    ],
+)
+def test_hostile_contract_is_one_line_and_exit_2(repo, run, files, error) -> None:
+    repo.write(files)
+    code, out, err = run(repo, "lint")
+    assert (code, out) == (2, "")
+    errors = [error] if isinstance(error, str) else error
+    assert err.splitlines() == [f"ownership: {e}" for e in errors] + [
+        f"ownership: the contract has {len(errors)} error(s); fix them and run again"
+    ]
+
+
+def test_a_non_utf8_agent_file_and_a_bom(repo, run) -> None:
+    (repo.path / ".claude" / "agents").mkdir(parents=True)
+    (repo.path / ".claude" / "agents" / "a.md").write_bytes("\ufeff".encode() + agent_file("a", ["x/**"]).lstrip().encode())
+    assert run(repo, "lanes")[0] == 0  # a leading byte order mark is read past
+    (repo.path / ".claude" / "agents" / "b.md").write_bytes(b"---\nname: b\ndescription: caf\xe9\n---\n")
+    assert run(repo, "lint") == (
+        2,
+        "",
+        "ownership: .claude/agents/b.md:3: not UTF-8 text; save the file as UTF-8\n"
+        "ownership: the contract has 1 error(s); fix them and run again\n",
+    )
+
+
+def test_billion_laughs_through_the_console_script(repo) -> None:
+    """Regression: this file made `lint` run 7-22 s and print 312 MB, expanding the aliases into a message."""
+    repo.write({"ownership.yaml": LAUGHS})
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("ownership")), "lint"],
+        cwd=repo.path, capture_output=True, check=False, timeout=20,  # a hang guard, not a timing
+    )  # fmt: skip
+    assert (proc.returncode, proc.stdout) == (2, b"")
+    assert proc.stderr.decode() == (
+        f"ownership: ownership.yaml:1: {ALIASES}\nownership: the contract has 1 error(s); fix them and run again\n"
+    )
+
+
+def test_a_message_quotes_at_most_60_characters_of_a_value(example, run) -> None:
+    code, out, err = run(example, "explain", "../" + "y" * 5000)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ownership: '../{'y' * 57}'... is outside the repository ")
+    assert "y" * 58 not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ("deny", "'deny'"),
+        ("é" * 60, repr("é" * 60)),
+        ("é" * 61, repr("é" * 60) + "..."),
+        (["lol"] * 9 ** 4, "['lol', 'lol', 'lol', 'lol', 'lol', 'lol', ...]"),
+        (7, "7"),
+        (None, "None"),
+    ],
+)
+def test_excerpt(value, quoted) -> None:
+    from ownership.errors import excerpt
+
+    assert excerpt(value) == quoted

@@ -273,3 +273,16 @@ def test_wild_shapes(name, agent, owns, reads, cannot, warnings) -> None:
     assert [r.pattern for r in found.reads] == reads
     assert [r.pattern for r in found.cannot_touch] == cannot
     assert len(contract.warnings) == warnings
+
+
+def test_the_size_cap_is_1_mib_exactly(tmp_path: Path) -> None:
+    from ownership.sources import MAX_FILE_BYTES
+
+    head = "agents: {a: {owns: [x]}}\n#"
+    (tmp_path / "c.yaml").write_text(head + "x" * (MAX_FILE_BYTES - len(head) - 1) + "\n", encoding="utf-8")
+    assert load(WorkTreeReader(tmp_path), "c.yaml").names == ("a",)  # 1 MiB to the byte is read
+    with (tmp_path / "c.yaml").open("a") as handle:
+        handle.write("\n")
+    assert errors_of(WorkTreeReader(tmp_path), "c.yaml") == [
+        "c.yaml: larger than 1 MiB, the limit for a contract or agent file; shorten it or split it"
+    ]
