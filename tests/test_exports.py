@@ -134,6 +134,46 @@ def test_export_carries_exceptions_negations_protected_and_two_owners(repo, run)
     assert expected["svc/src/gen/g.py"] == expected["svc/src/x.lock"] == expected["svc/src/secret.py"] == set()
 
 
+@pytest.mark.parametrize(
+    ("owns", "vendor"),
+    [
+        # git: folder src/vendor matches src/** and is taken whole; the later '!' cannot take vendor/lib.py out.
+        ('[src/**, "!src/vendor/**"]', ["# folder src/vendor/: @o/api @o/lib (two owners; src/** at ownership.yaml:3)",
+                                        "/src/vendor/ @o/api @o/lib"]),
+        # The idiom: '!src/vendor/' leaves the folder untaken, '!src/vendor/**' takes out what is in it.
+        ('[src/**, "!src/vendor/", "!src/vendor/**"]', []),
+    ],
+)  # fmt: skip
+def test_export_of_a_negation_says_what_git_decides(repo, run, owns: str, vendor: list[str]) -> None:
+    repo.write(
+        {
+            "ownership.yaml": f"""
+                version: 1
+                agents:
+                  api: {{codeowner: "@o/api", owns: {owns}}}
+                  lib: {{codeowner: "@o/lib", owns: [src/vendor/**]}}
+            """,
+            "src/app.py": "x\n",
+            "src/vendor/lib.py": "x\n",
+        }
+    )
+    repo.git("add", "-A")
+    code, out, err = run(repo, "export", "codeowners")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[4:] == [
+        "# api owns src/** (ownership.yaml:3)",
+        "/src/** @o/api",
+        "# lib owns src/vendor/** (ownership.yaml:4)",
+        "/src/vendor/** @o/lib",
+        *vendor,
+    ]
+    files = git.ls_files(repo.path)
+    assert github_owners(out, files) == contract_owners(repo.path, files)
+    _, out, _ = run(repo, "export", "contract-md")
+    who = "api + lib (two owners)" if vendor else "lib"
+    assert f"| `src/vendor/` | {who} |" in out.splitlines()
+
+
 def test_a_file_that_needs_its_own_line_and_cannot_be_named_is_refused(repo, run) -> None:
     repo.write(
         {
