@@ -340,7 +340,8 @@ def test_import_of_shallow_stars_is_exact_where_gitignore_dir_star_is_not(repo, 
     repo.write({"CODEOWNERS": text, **{f: "x\n" for f in files}})
     repo.git("add", "-A")
     code, out, err = run(repo, "import", "codeowners", "CODEOWNERS")
-    assert (code, out, err) == (0, "imported 2 agent(s), 8 rule(s) from CODEOWNERS; next: ownership lint\n", "wrote ownership.yaml\n")
+    assert (code, err) == (0, "wrote ownership.yaml\n")
+    assert out == "imported 2 agent(s), 8 rule(s) from CODEOWNERS; next: ownership lint\n"
     assert contract_owners(repo.path, files) == github_owners(text, files) == {
         "a/b/c.py": {"@y"},
         "a/d.py": {"@y"},
