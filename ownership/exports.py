@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import ContractError, ContractErrors, UsageError
-from .globs import translate
+from .globs import GlobError, translate
 from .matching import Engine
 from .model import SECTIONS, Contract, Problem, Rule
 
@@ -426,14 +426,37 @@ def _shallow(pattern: str) -> bool:
     return pattern.endswith("/*") and not pattern.endswith("/**/*")
 
 
-def file_forms(pattern: str, files: list[str]) -> list[str]:
-    """gitignore patterns that match, as files, the files among `files` a CODEOWNERS pattern reaches.
+class TrackedFolders:
+    """The folders above a list of files, and whether a pattern names one of them."""
+
+    def __init__(self, files: list[str]) -> None:
+        found: set[str] = set()
+        for path in files:
+            at = path.find("/")
+            while at > 0:
+                found.add(path[:at])
+                at = path.find("/", at + 1)
+        self.folders = sorted(found)
+        self._named: dict[str, bool] = {}
+
+    def named(self, pattern: str) -> bool:
+        if pattern not in self._named:
+            try:
+                glob = translate(pattern)
+            except GlobError:  # loading the contract reports the pattern
+                glob = None
+            self._named[pattern] = glob is not None and any(glob.matches(d, is_dir=True) for d in self.folders)
+        return self._named[pattern]
+
+
+def file_forms(pattern: str, folders: TrackedFolders) -> list[str]:
+    """gitignore patterns that match, as files, the tracked files a CODEOWNERS pattern reaches.
 
     A CODEOWNERS line reaches what its pattern names and everything under it; a gitignore pattern
     names nodes, and reaches below a folder only while the folder is taken whole. So `dir/` becomes
     `dir/**`; `dir/*` (the files directly in dir) and a pattern ending in `/**` already are what
-    CODEOWNERS reaches; a name `n` stays `n`, with `n/**` after it when a file lies under a folder
-    `n` names (rare, so the rule is written only then: lint would call it a rule that matches nothing).
+    CODEOWNERS reaches; a name `n` stays `n`, with `n/**` after it when a tracked folder is named `n`
+    (rare, so the rule is written only then: lint would call it a rule that matches nothing).
     """
     if pattern.endswith("/"):
         body = pattern[:-1]
@@ -443,14 +466,13 @@ def file_forms(pattern: str, files: list[str]) -> list[str]:
     if _shallow(pattern) or pattern in ("*", "**") or pattern.endswith("/**"):
         return [pattern]
     below = (pattern if "/" in pattern else "**/" + pattern) + "/**"
-    glob = translate(below)
-    return [pattern, below] if any(glob.matches(f) for f in files) else [pattern]
+    return [pattern, below] if folders.named(pattern) else [pattern]
 
 
 UNTAKE = "!*/"  # no folder is taken whole: each file goes by the last rule that names it itself
 
 
-def owns_entries(lines: list[Line], handle: str, source: str, files: list[str]) -> list[tuple[str, str]]:
+def owns_entries(lines: list[Line], handle: str, source: str, folders: TrackedFolders) -> list[tuple[str, str]]:
     """One owner's OWNS rules (gitignore, in order) from CODEOWNERS lines, with the line each comes from.
 
     A line of the owner adds its pattern; a later line of others that may reach the same paths takes
@@ -473,7 +495,7 @@ def owns_entries(lines: list[Line], handle: str, source: str, files: list[str]) 
         chosen.append((pattern, mine, note))
     if all(mine and not _shallow(p) for p, mine, _ in chosen):
         return [(p, note) for p, _, note in chosen]
-    rules = [(("" if mine else "!") + form, note) for p, mine, note in chosen for form in file_forms(p, files)]
+    rules = [(("" if mine else "!") + form, note) for p, mine, note in chosen for form in file_forms(p, folders)]
     return rules + [(UNTAKE, "no folder taken whole: each file goes by its own last rule, as in CODEOWNERS")]
 
 
@@ -482,6 +504,7 @@ def contract_yaml(lines: list[Line], source: str, files: list[str]) -> tuple[str
     import json
 
     handles = list(dict.fromkeys(o for line in lines for o in line.owners))
+    folders = TrackedFolders(files)
     names: dict[str, str] = {}
     for handle in handles:
         names[handle] = agent_name(handle, set(names.values()))
@@ -497,7 +520,7 @@ def contract_yaml(lines: list[Line], source: str, files: list[str]) -> tuple[str
         "agents:",
     ]
     for handle in handles:
-        rules = owns_entries(lines, handle, source, files)
+        rules = owns_entries(lines, handle, source, folders)
         out.append(f"  {names[handle]}:")
         out.append(f"    codeowner: {json.dumps(handle)}")
         out.append("    owns:")
