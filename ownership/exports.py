@@ -7,9 +7,16 @@ owner). The export therefore translates each OWNS rule into a CODEOWNERS
 pattern, orders the lines broadest first, then checks every tracked file
 against GitHub's rules and appends the exceptions a pattern cannot carry
 (cannot_touch, negations, protected files, two owners): the rule's own pattern
-when all the tracked files it names share one answer, else the folder whose
-tracked files all share it, else the file itself. What no CODEOWNERS line can
-name is refused, with the rule that decides it.
+when all the tracked files it names share one answer (and its label is true),
+else the folder whose tracked files all share it, else the file itself. What no
+CODEOWNERS line can name is refused, with the rule that decides it. The answers
+are the engine's: git's parent-folder rule, so `src/**` then `!src/vendor/**`
+still owns src/vendor/ (see matching.Section).
+
+The import goes the other way: each line to its owners' OWNS, later lines as
+'!' rules of the earlier owners. Since a '!' cannot reach into a folder taken
+whole, an owner that needs one gets its patterns as the files they reach and
+a last `!*/` (see owns_entries), and every tracked file is checked.
 """
 
 from __future__ import annotations
