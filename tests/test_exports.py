@@ -283,7 +283,8 @@ def test_import_round_trip_from_an_export(repo, run) -> None:
         '      - "!/svc/src/secret.py"  # .github/CODEOWNERS:21 (no owner)\n'
         '      - "/svc/src/a/**"        # .github/CODEOWNERS:23\n'
         '      - "/svc/src/shared/**"   # .github/CODEOWNERS:25\n'
-        '      - "!*/"                  # no folder taken whole: each file goes by its own last rule, as in CODEOWNERS\n'
+        '      - "!*/"                  # no folder taken whole: each file goes by its own last rule, '
+        "as in CODEOWNERS\n"
     )
     # Why the last '!*/': without it git keeps svc/src/db/, a folder /svc/src/** takes whole, with api.
     (repo.path / "kept.yaml").write_text(text.replace('      - "!*/"', '      # "!*/"'))
@@ -559,7 +560,7 @@ def test_property_export_is_what_git_decides(tmp_path) -> None:
     for _ in range(60):
         agents = []
         for name in ("x", "y")[: rng.randint(1, 2)]:
-            owns = [p for p in rng.sample(pool, rng.randint(1, 4))]
+            owns = rng.sample(pool, rng.randint(1, 4))
             owns.sort(key=lambda p: p.startswith("!"))  # a '!' after what it would take out
             cannot = rng.sample(pool[:7], rng.randint(0, 1))
             agents.append(
@@ -608,10 +609,10 @@ def random_codeowners(rng, pool: list[str]) -> list:
 
 
 @pytest.mark.parametrize(
-    ("pool", "seed"),
-    [(IMPORT_POOL, 7), (IMPORT_POOL + ["*.md", "b/", "/a/**/", "c.py", "/**/b/*", "/a/b/**"], 8)],
+    ("pool", "seed", "untaking"),
+    [(IMPORT_POOL, 7, 242), (IMPORT_POOL + ["*.md", "b/", "/a/**/", "c.py", "/**/b/*", "/a/b/**"], 8, 249)],
 )
-def test_property_import_agrees_with_github_rules(pool: list[str], seed: int) -> None:
+def test_property_import_agrees_with_github_rules(pool: list[str], seed: int, untaking: int) -> None:
     """Random CODEOWNERS files: the imported contract gives every file GitHub's owners."""
     from ownership.exports import contract_yaml
     from ownership.matching import Engine
@@ -636,7 +637,7 @@ def test_property_import_agrees_with_github_rules(pool: list[str], seed: int) ->
         got = {f: {handle_of[a] for a in ownership_of(engine, f).agents} for f in IMPORT_FILES}
         assert got == github_owners("\n".join(line.text() for line in lines), IMPORT_FILES), text
         untaken += '"!*/"' in text
-    assert 150 < untaken < 300  # most files need '!*/', some are exact as written
+    assert untaken == untaking  # seeded: of 300 files, those where an owner needs '!*/'; the rest stay as written
 
 
 def git_ignored(folder: Path, patterns: list[str], paths: list[str]) -> set[str]:
