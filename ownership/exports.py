@@ -7,9 +7,16 @@ owner). The export therefore translates each OWNS rule into a CODEOWNERS
 pattern, orders the lines broadest first, then checks every tracked file
 against GitHub's rules and appends the exceptions a pattern cannot carry
 (cannot_touch, negations, protected files, two owners): the rule's own pattern
-when all the tracked files it names share one answer, else the folder whose
-tracked files all share it, else the file itself. What no CODEOWNERS line can
-name is refused, with the rule that decides it.
+when all the tracked files it names share one answer (and its label is true),
+else the folder whose tracked files all share it, else the file itself. What no
+CODEOWNERS line can name is refused, with the rule that decides it. The answers
+are the engine's: git's parent-folder rule, so `src/**` then `!src/vendor/**`
+still owns src/vendor/ (see matching.Section).
+
+The import goes the other way: each line to its owners' OWNS, later lines as
+'!' rules of the earlier owners. Since a '!' cannot reach into a folder taken
+whole, an owner that needs one gets its patterns as the files they reach and
+a last `!*/` (see owns_entries), and every tracked file is checked.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import ContractError, ContractErrors, UsageError, excerpt
+from .globs import GlobError, translate
 from .matching import Engine
 from .model import SECTIONS, Contract, Problem, Rule
 
@@ -257,16 +265,25 @@ def codeowners_lines(engine: Engine, tracked: list[str]) -> list[Line]:
     def wrong() -> list[str]:
         return [p for p in files if set(matcher.owners(p)) != set(expected[p])]
 
-    # 2. Exceptions a rule's own pattern can carry: cannot_touch, negated OWNS, protected.
-    exceptions: list[tuple[str, Rule, str]] = []
+    # 2. Exceptions a rule's own pattern can carry: cannot_touch, negated OWNS, protected. A pattern is used
+    # only where its label is true: the agent it names owns none of its files (a '!' under a folder taken
+    # whole takes nothing out; see matching.Section), and a protected pattern's files have no owner.
+    exceptions: list[tuple[str, Rule, str, str | None]] = []
     for agent in contract.agents:
-        exceptions += [(f"{agent.name} cannot touch {r.pattern}", r, root) for r in agent.cannot_touch]
+        handle = handles.get(agent.name, "")  # no handle: the agent owns nothing
         exceptions += [
-            (f"{agent.name} does not own {r.pattern[1:]}", r, root) for r in agent.owns if r.pattern.startswith("!")
+            (f"{agent.name} cannot touch {r.pattern}", r, root, handle)
+            for r in agent.cannot_touch
+            if not r.pattern.startswith("!")
         ]
-    exceptions += [(f"protected {r.pattern}", r, "") for r in contract.protected]
+        exceptions += [
+            (f"{agent.name} does not own {r.pattern[1:]}", r, root, handle)
+            for r in agent.owns
+            if r.pattern.startswith("!")
+        ]
+    exceptions += [(f"protected {r.pattern}", r, "", None) for r in contract.protected if not r.pattern.startswith("!")]
     missing = set(wrong())
-    for label, rule, base in exceptions:
+    for label, rule, base, handle in exceptions:
         if not missing:
             break
         pattern, _ = translate_rule(rule.pattern, base)
@@ -275,10 +292,13 @@ def codeowners_lines(engine: Engine, tracked: list[str]) -> list[Line]:
         regex = codeowners_regex(pattern.replace("\\ ", " "))
         named = [p for p in files if regex.fullmatch(p)]
         answers = {frozenset(expected[p]) for p in named}
-        if len(answers) == 1 and missing.intersection(named):
-            owners = expected[named[0]]
-            matcher.append(Line(pattern, owners, f"{label} ({rule.where}): " + (" ".join(owners) or "no owner")))
-            missing = set(wrong())
+        if len(answers) != 1 or not missing.intersection(named):
+            continue
+        owners = expected[named[0]]
+        if (handle in owners) if handle is not None else owners:
+            continue
+        matcher.append(Line(pattern, owners, f"{label} ({rule.where}): " + (" ".join(owners) or "no owner")))
+        missing = set(wrong())
 
     # 3. What is still wrong: the topmost folder whose tracked files share the answer, else the file.
     lines = _explicit_lines(engine, matcher, files, expected, sorted(missing))
@@ -408,76 +428,106 @@ def _may_overlap(a: str, b: str) -> bool:
     return all(x == y for x, y in zip(left, right, strict=False))
 
 
-def _covers(pattern: str, folder: str) -> bool:
-    """Whether a gitignore pattern takes every subfolder of `folder` whole (`*`, `/docs/**`, `/docs/`...)."""
-    from .globs import translate
-
-    if re.search(r"[*?\[\\]", folder):
-        return False
-    probe = folder.strip("/") + "/\x00\x01"
-    return translate(pattern.lstrip("!")).matches(probe, is_dir=True)
+def _shallow(pattern: str) -> bool:
+    """CODEOWNERS `dir/*`: the files directly in dir only (gitignore's `dir/*` takes its subfolders too)."""
+    return pattern.endswith("/*") and not pattern.endswith("/**/*")
 
 
-def _contained(pattern: str, folder: str) -> bool:
-    """Whether a gitignore pattern names only paths inside the subfolders of `folder` ('/a/b/**' in '/a')."""
-    text = pattern.lstrip("!")
-    parts, inner = folder.strip("/").split("/"), text.strip("/").split("/")
-    if "/" not in text.rstrip("/") or inner[: len(parts)] != parts:
-        return False
-    return len(inner) > len(parts) + 1 or (len(inner) == len(parts) + 1 and text.endswith("/"))
+class TrackedFolders:
+    """The folders above a list of files, and whether a pattern names one of them."""
+
+    def __init__(self, files: list[str]) -> None:
+        found: set[str] = set()
+        for path in files:
+            at = path.find("/")
+            while at > 0:
+                found.add(path[:at])
+                at = path.find("/", at + 1)
+        self.folders = sorted(found)
+        self._named: dict[str, bool] = {}
+
+    def named(self, pattern: str) -> bool:
+        if pattern not in self._named:
+            try:
+                glob = translate(pattern)
+            except GlobError:  # loading the contract reports the pattern
+                glob = None
+            self._named[pattern] = glob is not None and any(glob.matches(d, is_dir=True) for d in self.folders)
+        return self._named[pattern]
 
 
-def owns_entries(lines: list[Line], handle: str, source: str) -> list[tuple[str, str]]:
+def file_forms(pattern: str, folders: TrackedFolders) -> list[str]:
+    """gitignore patterns that match, as files, the tracked files a CODEOWNERS pattern reaches.
+
+    A CODEOWNERS line reaches what its pattern names and everything under it; a gitignore pattern
+    names nodes, and reaches below a folder only while the folder is taken whole. So `dir/` becomes
+    `dir/**`; `dir/*` (the files directly in dir) and a pattern ending in `/**` already are what
+    CODEOWNERS reaches; a name `n` stays `n`, with `n/**` after it when a tracked folder is named `n`
+    (rare, so the rule is written only then: lint would call it a rule that matches nothing).
+    """
+    if pattern.endswith("/"):
+        body = pattern[:-1]
+        if body.rsplit("/", 1)[-1] == "**":
+            return [body + "/*/**"]  # `a/**/` reaches a/x/y, not a/x: `a/**/**` would take a/x
+        return [(body if "/" in body else "**/" + body) + "/**"]
+    if _shallow(pattern) or pattern in ("*", "**") or pattern.endswith("/**"):
+        return [pattern]
+    below = (pattern if "/" in pattern else "**/" + pattern) + "/**"
+    return [pattern, below] if folders.named(pattern) else [pattern]
+
+
+UNTAKE = "!*/"  # no folder is taken whole: each file goes by the last rule that names it itself
+
+
+def owns_entries(lines: list[Line], handle: str, source: str, folders: TrackedFolders) -> list[tuple[str, str]]:
     """One owner's OWNS rules (gitignore, in order) from CODEOWNERS lines, with the line each comes from.
 
-    A line of the owner adds its pattern; a later line of others that may reach the same paths takes them
-    away with a '!' rule. CODEOWNERS 'dir/*' names only the files directly in dir, where gitignore
-    'dir/*' decides its subfolders too: their earlier answer is then restored ('dir/*/', '!dir/*/' and the
-    earlier rules that lie inside them, again).
+    A line of the owner adds its pattern; a later line of others that may reach the same paths takes
+    them away with '!' rules. Under git's parent-folder rule a '!' cannot take anything out of a folder
+    an earlier rule took whole, and gitignore's `dir/*` takes dir's subfolders whole where CODEOWNERS
+    `dir/*` names only the files directly in dir. An owner with a '!' rule or a `dir/*` line therefore
+    gets each pattern as the files it reaches (`file_forms`) and a last rule `!*/`, so that no folder
+    is taken whole and each file goes by the last rule naming it, as in CODEOWNERS. An owner without
+    either keeps its patterns as written: a list without '!' takes a path where a pattern reaches it.
     """
-    rules: list[tuple[str, str]] = []
+    chosen: list[tuple[str, bool, str]] = []
     for line in lines:
-        note = f"{source}:{line.number}"
         mine = handle in line.owners
         pattern = line.pattern[:-2] if line.pattern.endswith("/**/*") else line.pattern
+        note = f"{source}:{line.number}"
         if not mine:
-            if not any(not p.startswith("!") and _may_overlap(p, pattern) for p, _ in rules):
+            if not any(m and _may_overlap(p, pattern) for p, m, _ in chosen):
                 continue
             note += f" ({' '.join(line.owners) or 'no owner'})"
-        earlier = [p for p, _ in rules]
-        rules.append((pattern if mine else "!" + pattern, note))
-        if not (pattern.endswith("/*") and not pattern.endswith("/**")):
-            continue
-        folder = pattern[:-2]
-        covering = max((i for i, p in enumerate(earlier) if _covers(p, folder)), default=-1)
-        owned_before = covering >= 0 and not earlier[covering].startswith("!")
-        if mine and not owned_before:
-            rules.append(("!" + pattern + "/", note))
-        elif not mine and owned_before:
-            rules.append((pattern + "/", note))
-        rules += [(p, f"{note}, again") for p in earlier[covering + 1 :] if _contained(p, folder)]
-    return rules
+        chosen.append((pattern, mine, note))
+    if all(mine and not _shallow(p) for p, mine, _ in chosen):
+        return [(p, note) for p, _, note in chosen]
+    rules = [(("" if mine else "!") + form, note) for p, mine, note in chosen for form in file_forms(p, folders)]
+    return rules + [(UNTAKE, "no folder taken whole: each file goes by its own last rule, as in CODEOWNERS")]
 
 
-def contract_yaml(lines: list[Line], source: str) -> tuple[str, dict[str, str]]:
-    """The ownership.yaml text for CODEOWNERS lines, and agent name → handle."""
+def contract_yaml(lines: list[Line], source: str, files: list[str]) -> tuple[str, dict[str, str]]:
+    """The ownership.yaml text for CODEOWNERS lines, and agent name → handle; exact on `files` (see file_forms)."""
     import json
 
     handles = list(dict.fromkeys(o for line in lines for o in line.owners))
+    folders = TrackedFolders(files)
     names: dict[str, str] = {}
     for handle in handles:
         names[handle] = agent_name(handle, set(names.values()))
     out = [
         f"# Imported by `ownership import codeowners` from {source}: one agent per owner.",
         "# Each rule names its CODEOWNERS line. A later line takes its paths from the owners",
-        "# of earlier ones, as GitHub's last match does: those are the '!' rules.",
+        "# of earlier ones, as GitHub's last match does: those are the '!' rules. A list with",
+        "# '!' rules ends with '!*/': git keeps a folder taken whole whatever a later '!' says,",
+        "# so no folder is taken whole and each file goes by the last rule that names it.",
         "version: 1",
         "root: .",
         "unlisted: deny",
         "agents:",
     ]
     for handle in handles:
-        rules = owns_entries(lines, handle, source)
+        rules = owns_entries(lines, handle, source, folders)
         out.append(f"  {names[handle]}:")
         out.append(f"    codeowner: {json.dumps(handle)}")
         out.append("    owns:")
@@ -502,13 +552,12 @@ class _OverlayReader:
 def import_codeowners(ws, text: str, source: str, output: str) -> tuple[str, Contract, list[str]]:
     """CODEOWNERS text → (ownership.yaml text, its contract, the owned files it protects), checked on every
     tracked file: the contract gives each the owners GitHub's last matching line gives it."""
-    from .globs import translate
     from .sources import load
 
     lines = parse_codeowners(text, source)
     if not any(line.owners for line in lines):
         raise UsageError(f"{source}: no line names an owner; nothing to import")
-    yaml_text, handle_of = contract_yaml(lines, source)
+    yaml_text, handle_of = contract_yaml(lines, source, ws.tracked_files)
     contract = load(_OverlayReader(ws.reader, output, yaml_text.encode()), output)
     engine = Engine(contract, ws.ignorecase)
     matcher = Matcher(lines)
@@ -521,23 +570,19 @@ def import_codeowners(ws, text: str, source: str, output: str) -> tuple[str, Con
         if state.status == "protected":
             protected += [path] if wanted else []
             continue
-        if {handle_of[a] for a in state.agents} == wanted:
+        got = {handle_of[a] for a in state.agents}
+        if got == wanted:
             continue
-        # Only a 'dir/*' line can do this: gitignore cannot take the files directly in dir and leave its subfolders.
-        shallow = [
-            other
-            for other in matcher.lines
-            if other.pattern.endswith("/*")
-            and not other.pattern.endswith("/**/*")
-            and other is not line
-            and translate(other.pattern).matches_path(path)
-        ]
-        culprit = shallow[-1] if shallow else line
-        number = culprit.number if culprit else None
+        # The rules reach what the lines reach (file_forms); core.ignorecase can still tell them apart.
+        number = line.number if line else None
+        why = (
+            "GitHub matches case-sensitively and core.ignorecase is true here"
+            if ws.ignorecase
+            else "the rules cannot say this; please report it"
+        )
         problem = (
-            f"{excerpt(culprit.pattern if culprit else '(no line)')} names only the files directly in its folder, and the "
-            f"rules around it give {path} other owners there; gitignore globs cannot say both: give that subfolder "
-            "its own line"
+            f"{excerpt(path)}: the imported rules give it {' '.join(sorted(got)) or 'no owner'} where CODEOWNERS "
+            f"gives it {' '.join(sorted(wanted)) or 'no owner'} ({why})"
         )
         errors.setdefault(number or 0, ContractError(source, number, problem))
     if errors:

@@ -194,7 +194,8 @@ def test_lint_finds_every_kind_of_problem(example, run) -> None:
     assert lines[1:] == [
         f"{API_MD}:12: warning: owns pattern 'main.py' matches at 2 depths (main.py, src/api/v1/main.py); "
         "anchor it as '/main.py' if you mean the top one [unanchored]",
-        f"{API_MD}:18: warning: 'api' both owns (main.py at {API_MD}:12) and reads (src/api/v1/**) 1 file(s): "
+        # git: folder src/api/v1 matches src/api/** and takes the file with it; main.py never gets a say.
+        f"{API_MD}:18: warning: 'api' both owns (src/api/** at {API_MD}:11) and reads (src/api/v1/**) 1 file(s): "
         "svc/src/api/v1/main.py; owning implies reading, drop or narrow the READS rule [owns-and-reads]",
         f"{API_MD}:19: warning: reads pattern 'docs/**' matches no tracked file; fix or remove it [matches-nothing]",
         "contract/agents/web.md:7: warning: table row 'Anything secret' under cannot_touch is not a backticked path; "
@@ -264,11 +265,22 @@ def test_discovery_order_and_environment(repo, run, monkeypatch) -> None:
 
 
 def test_negation_and_unlisted_allow(repo, run) -> None:
-    repo.write({"ownership.yaml": "unlisted: allow\nagents:\n  a:\n    owns: [src/**, '!src/vendor/**']\n  b: {reads: [src/**]}\n"})
-    _, out, _ = run(repo, "explain", "--json", "src/vendor/lib.py", "src/app.py")
-    vendor, app = json.loads(out)
+    # The folder idiom: '!src/vendor/' keeps the folder from being taken whole, '!src/vendor/**' takes out its contents.
+    owns = "[src/**, '!src/vendor/', '!src/vendor/**']"
+    contract = f"unlisted: allow\nagents:\n  a:\n    owns: {owns}\n  b: {{reads: [src/**]}}\n"
+    repo.write({"ownership.yaml": contract})
+    _, out, _ = run(repo, "explain", "--json", "src/vendor/lib.py", "src/vendor/deep/x.py", "src/app.py")
+    vendor, deep, app = json.loads(out)
     assert [(x["access"], x["can_write"]) for x in vendor["agents"]] == [("unlisted", True), ("reads", False)]
+    assert [(x["access"], x["can_write"]) for x in deep["agents"]] == [("unlisted", True), ("reads", False)]
     assert [(x["access"], x["can_write"]) for x in app["agents"]] == [("owns", True), ("reads", False)]
+
+
+def test_a_negation_cannot_take_a_path_out_of_a_folder_taken_whole(repo, run) -> None:
+    """As git: folder src/vendor matches src/**, so it is in, whole; the later '!src/vendor/**' changes nothing."""
+    repo.write({"ownership.yaml": "agents:\n  a:\n    owns: [src/**, '!src/vendor/**']\n"})
+    code, out, _ = run(repo, "explain", "src/vendor/lib.py")
+    assert (code, out) == (0, "src/vendor/lib.py\n  a  owns          can write     src/** (ownership.yaml:3)\n")
 
 
 @pytest.mark.parametrize(("ignorecase", "access"), [("false", "unlisted"), ("true", "cannot_touch")])

@@ -102,6 +102,19 @@ def test_map_page_parsed(hard, tmp_path, capsys) -> None:
     check_page(Page(text))
 
 
+def test_map_shows_what_git_decides_for_a_negation_under_a_folder_taken_whole(repo, tmp_path) -> None:
+    """With `src/**` then a plain `!src/gen/**`, git keeps src/gen/ (it matches src/**) with api: so does the map."""
+    plain = HARD["ownership.yaml"].replace('"!src/gen/", "!src/gen/**"', '"!src/gen/**"')
+    assert plain != HARD["ownership.yaml"]
+    repo.write({**HARD, "ownership.yaml": plain})
+    repo.git("add", "-A")
+    out = tmp_path / "map.html"
+    assert main(["-C", str(repo.path), "map", "--output", str(out)]) == 0
+    page = Page(out.read_text())
+    assert page.files == {**EXPECTED_FILES, "svc/src/gen/g.py": ("owned", "api", "--c: #4E79A7")}
+    assert page.counts == {**EXPECTED_COUNTS, "api": 6, "unowned": 2}
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 def test_map_page_rendered_by_headless_chromium(hard, tmp_path) -> None:
     out = tmp_path / "map.html"
