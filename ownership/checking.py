@@ -82,21 +82,30 @@ def check_changes(
 
         bulk = Bulk(engine, paths)
         allowed = bulk.writable(agent)
+        codes, answers = bulk.column(agent)
+        # Each path's owners from one pass over each agent's writable paths, not one question a path and agent.
+        owners_of: dict[int, list[str]] = {}
+        for name in engine.sections:
+            for index in bulk.writable(name):
+                owners_of.setdefault(index, []).append(name)
 
         def refusal(index: int):
-            return None if index in allowed else (bulk.decide(index, agent), bulk.owners(index))
+            if index in allowed:
+                return None
+            access, _, rule = answers[codes[index]]
+            return access, rule, owners_of.get(index, ())
     else:
 
         def refusal(index: int):
             decision = engine.decide(paths[index], agent)
-            return None if decision.can_write else (decision, engine.owners(paths[index]))
+            return None if decision.can_write else (decision.access, decision.rule, engine.owners(paths[index]))
 
     violations = []
     for index, (path, status, _) in enumerate(written):
         refused = refusal(index)
         if refused:
-            decision, owners = refused
-            violations.append(Violation(commit, agent, path, status, decision.access, decision.rule, tuple(owners)))
+            access, rule, owners = refused
+            violations.append(Violation(commit, agent, path, status, access, rule, tuple(owners)))
     return violations, Checked(commit, actor, len(written))
 
 
@@ -104,11 +113,10 @@ def check_commits(engine: Engine, repo: str, commits: list[str], clues: Clues) -
     """Each commit against its first parent (merges: what the merge adds), as its own agent."""
     violations: list[Violation] = []
     units = []
-    for sha in commits:
-        info = git.commit_info(repo, sha)
+    for info, changes in git.read_commits(repo, commits):  # a few git calls for the whole range
         commit_clues = Clues(clues.option, clues.env, info.message, clues.config, clues.branch, info.author_email)
         actor = identify(engine.contract, commit_clues, git.trailer)
-        found, unit = check_changes(engine, git.commit_changes(repo, sha), actor, sha)
+        found, unit = check_changes(engine, changes, actor, info.sha)
         violations += found
         units.append(unit)
     return CheckResult(tuple(violations), tuple(units), True)
