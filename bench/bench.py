@@ -298,9 +298,10 @@ def table(rows: list[Timing]) -> str:
     for row in rows:
         low, high = (row.shown(), row.shown()) if row.timed_out else (
             f"{min(row.times) * 1000:.1f} ms", f"{max(row.times) * 1000:.1f} ms")  # fmt: skip
+        notes = [n for n in (note(rows, row), f"exit {row.exit}" if row.exit and not row.timed_out else "") if n]
         lines.append(
             f"| {row.name} | {row.size} | {row.agents or ''} | {row.shown()} | {low} | {high} | {row.rss_mb:.1f} MB | "
-            f"{note(rows, row)} |"
+            f"{'; '.join(notes)} |"
         )
     return "\n".join(lines)
 
@@ -336,9 +337,10 @@ def targets(rows: list[Timing]) -> str:
         row = find(rows, f"explain --format {fmt} ", size)
         if row and text:
             ratio = row.median / text.median
+            ok = not row.timed_out and row.exit == text.exit == 0 and ratio <= 3
             lines.append(f"- explain --format {fmt}: {row.shown()}, {row.printed / 1e6:.1f} MB printed; text "
-                         f"{text.shown()}, {text.printed / 1e6:.1f} MB; {ratio:.2f}× text, target ≤ 3×: "
-                         f"{verdict(not row.timed_out and ratio <= 3)}")  # fmt: skip
+                         f"{text.shown()}, {text.printed / 1e6:.1f} MB; {ratio:.2f}× text, target ≤ 3× (and exit 0): "
+                         f"{verdict(ok)}")  # fmt: skip
     many = find(rows, "check --range (1000 small commits)", size)
     if many:
         lines.append(f"- check --range over 1000 small commits: {many.shown()}; target < 3 s: "
