@@ -527,7 +527,8 @@ _INFO = ["--no-show-signature", "--format=format:%H%x00%P%x00%an%x00%ae%x00%B"]
 def commit_info(repo: str | os.PathLike[str], sha: str) -> CommitInfo:
     """Author and full message of a commit. The email is the recorded one (%ae): no .mailmap applies."""
     out = run(["log", "-1", *_INFO, "--end-of-options", sha + "^{commit}", "--"], repo)
-    return _infos(out)[0]
+    full, parents, name, email, message = out.decode("utf-8", "replace").split("\0", 4)
+    return CommitInfo(full, tuple(parents.split()), name, email, message)
 
 
 def commit_infos(repo: str | os.PathLike[str], shas: Sequence[str]) -> list[CommitInfo]:
@@ -535,12 +536,13 @@ def commit_infos(repo: str | os.PathLike[str], shas: Sequence[str]) -> list[Comm
     if not shas:
         return []
     infos = _infos(run(["log", "--no-walk=unsorted", "--stdin", "-z", *_INFO, "--"], repo, input=_lines(shas)))
-    if [info.sha for info in infos] != list(shas):  # a NUL in a message, or an id given twice: one at a time
+    if [info.sha for info in infos] != list(shas):  # an id given twice is shown once: read one at a time
         infos = [commit_info(repo, sha) for sha in shas]
     return infos
 
 
 def _infos(out: bytes) -> list[CommitInfo]:
+    """Parse commits in `_INFO`'s format, NUL-separated (git prints a message only up to a NUL it holds)."""
     fields = out.decode("utf-8", "replace").split("\0")
     return [
         CommitInfo(full, tuple(parents.split()), name, email, message)
