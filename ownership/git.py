@@ -198,20 +198,24 @@ def _paths(out: bytes) -> list[str]:
 def _name_status(out: bytes) -> list[Change]:
     """Parse `--name-status -z`: 'X\\0path\\0', or 'R100\\0old\\0new\\0' for R and C."""
     changes: list[Change] = []
-    _entries(out.split(b"\0"), 0, changes)
+    _entries(os.fsdecode(out).split("\0"), 0, changes)
     return changes
 
 
-def _entries(fields: list[bytes], i: int, changes: list[Change]) -> int:
-    """Append the `--name-status -z` entries from fields[i] up to an empty field; the index of that field."""
+def _entries(fields: list[str], i: int, changes: list[Change]) -> int:
+    """Append the `--name-status -z` entries from fields[i] up to an empty field; the index of that field.
+
+    The fields are git's output decoded whole with `os.fsdecode` and split on NUL, which gives each path
+    exactly as decoding it alone would (a NUL is never part of a multi-byte sequence).
+    """
     count = len(fields)
     while i < count and fields[i]:
         status = fields[i][:1]
-        if status in (b"R", b"C"):
-            changes.append(Change(os.fsdecode(fields[i + 2]), status.decode("ascii"), os.fsdecode(fields[i + 1])))
+        if status in ("R", "C"):
+            changes.append(Change(fields[i + 2], status, fields[i + 1]))
             i += 3
         else:
-            changes.append(Change(os.fsdecode(fields[i + 1]), status.decode("ascii")))
+            changes.append(Change(fields[i + 1], status))
             i += 2
     return i
 
@@ -477,8 +481,8 @@ def _lines(shas: Sequence[str]) -> bytes:
     return "".join(f"{sha}\n" for sha in shas).encode("ascii")
 
 
-def _is_id(field: bytes) -> bool:
-    return len(field) in (40, 64) and all(c in b"0123456789abcdef" for c in field)
+def _is_id(field: str) -> bool:
+    return len(field) in (40, 64) and all(c in "0123456789abcdef" for c in field)
 
 
 def _log_changes(out: bytes) -> dict[str, list[Change]]:
@@ -487,17 +491,17 @@ def _log_changes(out: bytes) -> dict[str, list[Change]]:
     Each commit is its id, then, when it changes anything, a newline and its
     `--name-status -z` entries; commits after the first are preceded by a NUL.
     """
-    fields = out.split(b"\0")
+    fields = os.fsdecode(out).split("\0")
     found: dict[str, list[Change]] = {}
     i = 0
     while i < len(fields):
-        sha, newline, status = fields[i].partition(b"\n")
+        sha, newline, status = fields[i].partition("\n")
         if not sha:
             i += 1
             continue
         if not _is_id(sha):
             raise GitError(["git", "log"], 0, f"unexpected output: {fields[i][:80]!r}")
-        found[sha.decode("ascii")] = changes = []
+        found[sha] = changes = []
         fields[i] = status  # the first entry's status follows the id and a newline
         i = _entries(fields, i, changes) if newline else i + 1
     return found
@@ -507,16 +511,15 @@ def _combined_changes(out: bytes) -> dict[str, list[Change]]:
     """Parse `diff-tree --stdin -c -z --name-status`: each commit id, then its entries, one letter a parent."""
     found: dict[str, list[Change]] = {}
     changes: list[Change] = []
-    fields = out.split(b"\0")
+    fields = os.fsdecode(out).split("\0")
     i = 0
     while i < len(fields) - 1:
         field = fields[i]
         if _is_id(field):
-            found[field.decode("ascii")] = changes = []
+            found[field] = changes = []
             i += 1
             continue
-        letters = field.decode("ascii")
-        changes.append(Change(os.fsdecode(fields[i + 1]), letters[0] if len(set(letters)) == 1 else "M"))
+        changes.append(Change(fields[i + 1], field[0] if len(set(field)) == 1 else "M"))
         i += 2
     return found
 
