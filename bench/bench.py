@@ -395,16 +395,19 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
     rows = bench(sizes, args.runs, args.heavy_runs, work, args.ownership, only, args.timeout)
+    load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other processes count)"
     report = table(rows) + "\n\n" + targets(rows)
     print()
     print(report)
+    print(f"\n{load}")
     if args.output:
         Path(args.output).write_text(
             "# Benchmark results\n\n"
             f"Machine: {machine()}.\n\nMeasured by `make bench` on {time.strftime('%Y-%m-%d')}: "
             f"medians of {args.runs} runs (fast commands) or {args.heavy_runs} runs (whole-repository commands) "
-            "after one warm-up; max RSS is the largest of those runs.\n\n" + report + "\n",
+            f"after one warm-up; max RSS is the largest of those runs; {load}.\n\n" + report + "\n",
             encoding="utf-8",
         )
     return 0
