@@ -86,10 +86,14 @@ class ExplainJsonLines(ExplainText):
                   for name, (access, can, rule) in zip(self.names, answers)]  # fmt: skip
         return json.dumps(agents, separators=(",", ":"))
 
-    def entry(self, path: str, block: str) -> str:
+    def __init__(self, names: list[str]) -> None:
         from json.encoder import encode_basestring_ascii
 
-        return f'{{"path":{encode_basestring_ascii(path)},"agents":{block}}}'
+        super().__init__(names)
+        self.quote = encode_basestring_ascii  # what json.dumps does to a str, in C
+
+    def entry(self, path: str, block: str) -> str:
+        return f'{{"path":{self.quote(path)},"agents":{block}}}'
 
 
 class ExplainJson(ExplainJsonLines):
