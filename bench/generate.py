@@ -111,3 +111,31 @@ def make_bulk_commit(repo: Path, count: int) -> str:
     git(repo, "commit", "-q", "-m", f"rewrite {count} files\n\nAgent: agent3")
     git(repo, "checkout", "-q", "main")
     return f"main..{branch}"
+
+
+def make_many_commits(repo: Path, count: int, agents: int = 30) -> str:
+    """`count` small commits on a branch (one to three files each, one agent's trailer, every fifth out of lane),
+    written by one `git fast-import`; returns their range."""
+    branch = f"many-{count}"
+    paths = file_paths(min(count * 3, 100_000))
+    main = subprocess.run(["git", "rev-parse", "main"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    stream = []
+    for n in range(count):
+        agent = n % agents
+        # Files of the agent's own service (svc<agent>), or, every fifth commit, of the next agent's.
+        service = (agent + 1) % agents if n % 5 == 4 else agent
+        start = n * 3 % len(paths)
+        mine = [p for p in paths[start : start + 400] if p.startswith(f"services/svc{service}/src/")]
+        touched = (mine or [f"services/svc{service}/src/new{n}.py"])[: 1 + n % 3]
+        message = f"change {n}\n\nAgent: agent{agent}\n".encode()
+        stream.append(f"commit refs/heads/{branch}\nauthor Bench <bench@example.com> {1700000000 + n} +0000\n"
+                      f"committer Bench <bench@example.com> {1700000000 + n} +0000\n"
+                      f"data {len(message)}\n".encode() + message)  # fmt: skip
+        if n == 0:
+            stream.append(f"from {main}\n".encode())
+        for path in touched:
+            content = f"{path} {n}\n".encode()
+            stream.append(f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content)
+        stream.append(b"\n")
+    git(repo, "fast-import", "--quiet", "--force", input=b"".join(stream))
+    return f"main..{branch}"

@@ -79,15 +79,20 @@ def check_changes(
     decisions = engine.for_paths(paths)  # one path at a time, or Bulk for many: the same answers
     allowed = decisions.writable(agent)
 
+    owners_of = decisions.owners_of() if len(allowed) < len(paths) else {}
+
     def refusal(index: int):
-        return None if index in allowed else (decisions.decide(index, agent), decisions.owners(index))
+        if index in allowed:
+            return None
+        decision = decisions.decide(index, agent)
+        return decision.access, decision.rule, owners_of.get(index, ())
 
     violations = []
     for index, (path, status, _) in enumerate(written):
         refused = refusal(index)
         if refused:
-            decision, owners = refused
-            violations.append(Violation(commit, agent, path, status, decision.access, decision.rule, tuple(owners)))
+            access, rule, owners = refused
+            violations.append(Violation(commit, agent, path, status, access, rule, tuple(owners)))
     return violations, Checked(commit, actor, len(written))
 
 
@@ -95,11 +100,10 @@ def check_commits(engine: Engine, repo: str, commits: list[str], clues: Clues) -
     """Each commit against its first parent (merges: what the merge adds), as its own agent."""
     violations: list[Violation] = []
     units = []
-    for sha in commits:
-        info = git.commit_info(repo, sha)
+    for info, changes in git.read_commits(repo, commits):  # a few git calls for the whole range
         commit_clues = Clues(clues.option, clues.env, info.message, clues.config, clues.branch, info.author_email)
         actor = identify(engine.contract, commit_clues, git.trailer)
-        found, unit = check_changes(engine, git.commit_changes(repo, sha), actor, sha)
+        found, unit = check_changes(engine, changes, actor, info.sha)
         violations += found
         units.append(unit)
     return CheckResult(tuple(violations), tuple(units), True)

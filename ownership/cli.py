@@ -37,53 +37,45 @@ def _paths(ws: Workspace, paths: tuple[str, ...], stdin: bool, nul: bool) -> lis
 
 @cli.command()
 @click.option("--agent", metavar="NAME", help="Only this agent's decision.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(sorted(reporting.EXPLAIN_REPORTERS)), default=None,
+              help="Output format: text, one JSON document, or JSON Lines (one object a path) [default: text].")  # fmt: skip
 @click.option("--stdin", "stdin", is_flag=True, help="Read paths from standard input, one a line.")
 @click.option("-z", "nul", is_flag=True, help="With --stdin: paths are NUL-separated.")
 @click.argument("paths", nargs=-1)
 @click.pass_obj
-def explain(ws: Workspace, agent: str | None, as_json: bool, stdin: bool, nul: bool, paths: tuple[str, ...]) -> int:
+def explain(
+    ws: Workspace, agent: str | None, as_json: bool, fmt: str | None, stdin: bool, nul: bool, paths: tuple[str, ...]
+) -> int:  # fmt: skip
     """Each agent's decision for each PATH, with the rule that decided it."""
     from .matching import Bulk
 
-    names = ws.agent_names(agent)
+    if as_json and fmt not in (None, "json"):
+        raise UsageError(f"--json means --format json; it cannot go with --format {fmt}")
+    report = reporting.EXPLAIN_REPORTERS[fmt or ("json" if as_json else "text")](ws.agent_names(agent))
+    names = report.names
     typed = _paths(ws, paths, stdin, nul)
     bulk = Bulk(ws.engine, [p.rstrip("/") for p in typed])
     columns = [bulk.column(name) for name in names]
-    width = max(len(n) for n in names)
-    # Paths with the same answers from every agent share one formatted block.
+    # Paths with the same answers from every agent share one rendered block.
     signatures = zip(*(codes for codes, _ in columns))
-    blocks: dict[tuple, object] = {}
-    results, chunk = [], []
-    for path, signature in zip(typed, signatures):
+    blocks: dict[tuple, str] = {}
+    chunk = [report.start]
+    for number, (path, signature) in enumerate(zip(typed, signatures)):
         if path.endswith("/"):  # a folder: directory-only patterns apply, one path at a time
-            answers = [astuple(ws.engine.decide(path, name)) for name in names]
-            block = None
+            block = report.block([astuple(ws.engine.decide(path, name)) for name in names])
         else:
             block = blocks.get(signature)
             if block is None:
-                answers = [columns[k][1][code] for k, code in enumerate(signature)]
-        if as_json:
-            if block is None:
-                block = [{"agent": name, "access": access, "can_write": can, "rule": rule.to_json() if rule else None}
-                         for name, (access, can, rule) in zip(names, answers)]  # fmt: skip
-                if not path.endswith("/"):
-                    blocks[signature] = block
-            results.append({"path": path, "agents": block})
-            continue
-        if block is None:
-            block = "\n".join(reporting.explain_line(name, width, *answer) for name, answer in zip(names, answers))
-            if not path.endswith("/"):
-                blocks[signature] = block
-        chunk.append(reporting.show_path(path))
-        chunk.append(block)
-        if len(chunk) >= 20000:
-            sys.stdout.write("\n".join(chunk) + "\n")
+                block = blocks[signature] = report.block([columns[k][1][code] for k, code in enumerate(signature)])
+        if number:
+            chunk.append(report.between)
+        chunk.append(report.entry(path, block))
+        if len(chunk) >= 4000:  # written as it goes: the output is never held whole
+            sys.stdout.write("".join(chunk))
             chunk.clear()
-    if chunk:
-        sys.stdout.write("\n".join(chunk) + "\n")
-    if as_json:
-        sys.stdout.write(reporting.dumps(results) + "\n")
+    chunk.append(report.end)
+    sys.stdout.write("".join(chunk))
     return 0
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ownership.errors import GitError
@@ -197,30 +197,27 @@ def _paths(out: bytes) -> list[str]:
 
 def _name_status(out: bytes) -> list[Change]:
     """Parse `--name-status -z`: 'X\\0path\\0', or 'R100\\0old\\0new\\0' for R and C."""
-    fields = out.split(b"\0")
-    changes = []
-    i = 0
-    while i < len(fields) - 1:
-        status = fields[i].decode("ascii")[:1]
+    changes: list[Change] = []
+    _entries(os.fsdecode(out).split("\0"), 0, changes)
+    return changes
+
+
+def _entries(fields: list[str], i: int, changes: list[Change]) -> int:
+    """Append the `--name-status -z` entries from fields[i] up to an empty field; the index of that field.
+
+    The fields are git's output decoded whole with `os.fsdecode` and split on NUL, which gives each path
+    exactly as decoding it alone would (a NUL is never part of a multi-byte sequence).
+    """
+    count = len(fields)
+    while i < count and fields[i]:
+        status = fields[i][:1]
         if status in ("R", "C"):
-            old, new = fields[i + 1], fields[i + 2]
-            changes.append(Change(os.fsdecode(new), status, os.fsdecode(old)))
+            changes.append(Change(fields[i + 2], status, fields[i + 1]))
             i += 3
         else:
-            changes.append(Change(os.fsdecode(fields[i + 1]), status))
+            changes.append(Change(fields[i + 1], status))
             i += 2
-    return changes
-
-
-def _combined_status(out: bytes) -> list[Change]:
-    """Parse `diff-tree -c --name-status -z`: one letter per parent, then the path."""
-    fields = out.split(b"\0")
-    changes = []
-    for i in range(0, len(fields) - 1, 2):
-        letters = fields[i].decode("ascii")
-        status = letters[0] if len(set(letters)) == 1 else "M"
-        changes.append(Change(os.fsdecode(fields[i + 1]), status))
-    return changes
+    return i
 
 
 # Options for every diff we read: no colour, no external or submodule-hiding
@@ -401,6 +398,9 @@ def unpushed_commits(repo: str | os.PathLike[str], to_ref: str) -> list[str]:
 # back to the combined diff for the rest of the process.
 _remerge_diff = True
 
+# Commits read by one round of git calls: bounds memory on very long ranges.
+BATCH = 2000
+
 
 def commit_changes(repo: str | os.PathLike[str], sha: str) -> list[Change]:
     """What a commit changes, renames (-M) and copies (-C) detected.
@@ -416,37 +416,141 @@ def commit_changes(repo: str | os.PathLike[str], sha: str) -> list[Change]:
     (git does not remerge them) and every merge under an older git use the
     combined diff.
     """
+    info = commit_info(repo, sha)
+    return changes_of(repo, [info])[info.sha]
+
+
+def read_commits(repo: str | os.PathLike[str], shas: Sequence[str]) -> Iterator[tuple[CommitInfo, list[Change]]]:
+    """Each commit (full ids, distinct) with what it changes, as `commit_info` and `commit_changes` read one.
+
+    Two git calls a batch of ordinary commits, whatever their number: one
+    `git log` for authors and messages, one for the changes (see `changes_of`
+    for merges).
+    """
+    for first in range(0, len(shas), BATCH):
+        infos = commit_infos(repo, shas[first : first + BATCH])
+        changes = changes_of(repo, infos)
+        for info in infos:
+            yield info, changes[info.sha]
+
+
+def changes_of(repo: str | os.PathLike[str], infos: Sequence[CommitInfo]) -> dict[str, list[Change]]:
+    """{commit: its changes} for several commits, read as `commit_changes` describes.
+
+    Every ordinary commit in one `git log` call; each two-parent merge in a
+    call of its own (git 2.39 remerges against the wrong base when one walk
+    shows a merge and its parent); octopus merges, and every merge under a git
+    without --remerge-diff, in one `diff-tree -c` call.
+    """
+    found: dict[str, list[Change]] = {info.sha: [] for info in infos}
+    singles = [i.sha for i in infos if len(i.parents) < 2]
+    merges = [i.sha for i in infos if len(i.parents) == 2]
+    combined = [i.sha for i in infos if len(i.parents) > 2]
+    for index, sha in enumerate(merges):
+        remerged = _remerge(repo, sha)
+        if remerged is None:
+            combined += merges[index:]
+            break
+        found[sha] = remerged
+    if singles:
+        found.update(_log_changes(run([*_LOG, "--"], repo, input=_lines(singles))))
+    if combined:
+        out = run(["diff-tree", "--stdin", "--always", "-r", "-c", *_DIFF], repo, input=_lines(combined))
+        found.update(_combined_changes(out))
+    return found
+
+
+_LOG = ["log", "--no-walk=unsorted", "--stdin", "--no-show-signature", "--no-notes", "--format=format:%H",
+        "--root", "-M", "-C", *_DIFF]  # fmt: skip
+
+
+def _remerge(repo: str | os.PathLike[str], sha: str) -> list[Change] | None:
+    """What a two-parent merge adds beyond git's own merge of its parents; None when git cannot remerge."""
     global _remerge_diff
-    rev = sha + "^{commit}"
-    show = ["show", "--no-show-signature", "--no-notes", "--format=%P", "--root", "-M", "-C"]
-    tail = [*_DIFF, "--end-of-options", rev, "--"]
-    out = b""
     if _remerge_diff:
         try:
-            out = run([*show, "--remerge-diff", *tail], repo)
+            return _log_changes(run([*_LOG, "--remerge-diff", "--"], repo, input=_lines([sha]))).get(sha, [])
         except GitError as exc:
             if "--remerge-diff" not in exc.stderr:
                 raise
             _remerge_diff = False
-    if not _remerge_diff:
-        out = run([*show, *tail], repo)  # for a merge only the parents are read from this
-    header, _, body = out.partition(b"\0")
-    parents = len(header.split())
-    if parents > 2 or (parents == 2 and not _remerge_diff):
-        out = run(["diff-tree", "-r", "-c", "--no-commit-id", *tail], repo)
-        return _combined_status(out)
-    return _name_status(body.removeprefix(b"\n"))
+    return None
+
+
+def _lines(shas: Sequence[str]) -> bytes:
+    return "".join(f"{sha}\n" for sha in shas).encode("ascii")
+
+
+def _is_id(field: str) -> bool:
+    return len(field) in (40, 64) and all(c in "0123456789abcdef" for c in field)
+
+
+def _log_changes(out: bytes) -> dict[str, list[Change]]:
+    """Parse `git log -z --format=format:%H --name-status`.
+
+    Each commit is its id, then, when it changes anything, a newline and its
+    `--name-status -z` entries; commits after the first are preceded by a NUL.
+    """
+    fields = os.fsdecode(out).split("\0")
+    found: dict[str, list[Change]] = {}
+    i = 0
+    while i < len(fields):
+        sha, newline, status = fields[i].partition("\n")
+        if not sha:
+            i += 1
+            continue
+        if not _is_id(sha):
+            raise GitError(["git", "log"], 0, f"unexpected output: {fields[i][:80]!r}")
+        found[sha] = changes = []
+        fields[i] = status  # the first entry's status follows the id and a newline
+        i = _entries(fields, i, changes) if newline else i + 1
+    return found
+
+
+def _combined_changes(out: bytes) -> dict[str, list[Change]]:
+    """Parse `diff-tree --stdin -c -z --name-status`: each commit id, then its entries, one letter a parent."""
+    found: dict[str, list[Change]] = {}
+    changes: list[Change] = []
+    fields = os.fsdecode(out).split("\0")
+    i = 0
+    while i < len(fields) - 1:
+        field = fields[i]
+        if _is_id(field):
+            found[field] = changes = []
+            i += 1
+            continue
+        changes.append(Change(fields[i + 1], field[0] if len(set(field)) == 1 else "M"))
+        i += 2
+    return found
+
+
+_INFO = ["--no-show-signature", "--format=format:%H%x00%P%x00%an%x00%ae%x00%B"]
 
 
 def commit_info(repo: str | os.PathLike[str], sha: str) -> CommitInfo:
     """Author and full message of a commit. The email is the recorded one (%ae): no .mailmap applies."""
-    out = run(
-        ["log", "-1", "--no-show-signature", "--format=format:%H%x00%P%x00%an%x00%ae%x00%B",
-         "--end-of-options", sha + "^{commit}", "--"],
-        repo,
-    )
+    out = run(["log", "-1", *_INFO, "--end-of-options", sha + "^{commit}", "--"], repo)
     full, parents, name, email, message = out.decode("utf-8", "replace").split("\0", 4)
     return CommitInfo(full, tuple(parents.split()), name, email, message)
+
+
+def commit_infos(repo: str | os.PathLike[str], shas: Sequence[str]) -> list[CommitInfo]:
+    """`commit_info` of several commits (full ids, distinct), in the order given, in one git call."""
+    if not shas:
+        return []
+    infos = _infos(run(["log", "--no-walk=unsorted", "--stdin", "-z", *_INFO, "--"], repo, input=_lines(shas)))
+    if [info.sha for info in infos] != list(shas):  # an id given twice is shown once: read one at a time
+        infos = [commit_info(repo, sha) for sha in shas]
+    return infos
+
+
+def _infos(out: bytes) -> list[CommitInfo]:
+    """Parse commits in `_INFO`'s format, NUL-separated (git prints a message only up to a NUL it holds)."""
+    fields = out.decode("utf-8", "replace").split("\0")
+    return [
+        CommitInfo(full, tuple(parents.split()), name, email, message)
+        for full, parents, name, email, message in zip(*[iter(fields)] * 5)
+    ]
 
 
 # Lines git itself writes into a trailer block; one of them lets a block that

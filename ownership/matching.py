@@ -136,6 +136,14 @@ class Decisions:
         """The indexes of the paths the agent may write."""
         return frozenset(i for i in range(len(self.paths)) if self.decide(i, agent).can_write)
 
+    def owners_of(self) -> dict[int, list[str]]:
+        """{path index: the agents that may write it}, from one pass over each agent's writable paths."""
+        found: dict[int, list[str]] = {}
+        for name in self.engine.sections:
+            for index in self.writable(name):
+                found.setdefault(index, []).append(name)
+        return found
+
 
 class OneByOne(Decisions):
     """Engine.decide for each path: no index to build, right for a handful of paths."""

@@ -55,8 +55,54 @@ def explain_line(agent: str, width: int, access: str, can_write: bool, rule: Rul
     return f"  {agent:<{width}}  {access:<12}  {verdict:<12}  {rule_text(rule)}"
 
 
+class ExplainText:
+    """explain as text: the path, then one line an agent. Rendered a path at a time, so output streams.
+
+    `block` renders the agents' answers (callers reuse it for every path with
+    the same answers), `entry` one path with its block; entries are written
+    between `start` and `end`, separated by `between`.
+    """
+
+    start, between, end = "", "\n", "\n"
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.width = max(len(n) for n in names)
+
+    def block(self, answers) -> str:
+        return "\n".join(explain_line(name, self.width, *answer) for name, answer in zip(self.names, answers))
+
+    def entry(self, path: str, block: str) -> str:
+        return f"{show_path(path)}\n{block}"
 
 
+class ExplainJsonLines(ExplainText):
+    """explain as JSON Lines: one compact object a path, `{"path": ..., "agents": [...]}`."""
+
+    def block(self, answers) -> str:
+        import json
+
+        agents = [{"agent": name, "access": access, "can_write": can, "rule": rule.to_json() if rule else None}
+                  for name, (access, can, rule) in zip(self.names, answers)]  # fmt: skip
+        return json.dumps(agents, separators=(",", ":"))
+
+    def __init__(self, names: list[str]) -> None:
+        from json.encoder import encode_basestring_ascii
+
+        super().__init__(names)
+        self.quote = encode_basestring_ascii  # what json.dumps does to a str, in C
+
+    def entry(self, path: str, block: str) -> str:
+        return f'{{"path":{self.quote(path)},"agents":{block}}}'
+
+
+class ExplainJson(ExplainJsonLines):
+    """explain as one JSON array of the JSON Lines objects, one a line."""
+
+    start, between, end = "[\n", ",\n", "\n]\n"
+
+
+EXPLAIN_REPORTERS = {"text": ExplainText, "json": ExplainJson, "jsonl": ExplainJsonLines}
 
 
 # --- can-write -------------------------------------------------------------

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from ownership import git
 from ownership.cli import main
 from tests.conftest import Repo, agent_file
 
@@ -323,3 +324,127 @@ def test_an_uncommitted_contract_named_with_contract_is_refused(example, run) ->
     code, out, err = run(example, "--contract", "mine.yaml", "check", "--agent", "api")
     assert (code, out) == (2, "")
     assert err.startswith("ownership: mine.yaml: file not found in the commit ")
+
+
+def _one_commit_alone(repo: Repo, sha: str) -> tuple[git.CommitInfo, list[git.Change]]:
+    """A commit read on its own, as check read ranges before it batched them: `git show` for each commit."""
+    head = ["--no-show-signature", "--no-color", "--no-ext-diff", "--ignore-submodules=none", "--no-relative", "-z"]
+    full, parents, name, email, message = subprocess.run(
+        ["git", "log", "-1", *head, "--format=format:%H%x00%P%x00%an%x00%ae%x00%B", sha],
+        cwd=repo.path, capture_output=True, check=True).stdout.decode().split("\0", 4)  # fmt: skip
+    info = git.CommitInfo(full, tuple(parents.split()), name, email, message)
+    if len(info.parents) > 2:
+        out = subprocess.run(["git", "diff-tree", "-r", "-c", "--no-commit-id", *head, "--name-status", sha],
+                             cwd=repo.path, capture_output=True, check=True).stdout  # fmt: skip
+        fields = out.split(b"\0")
+        letters = [(fields[i].decode(), os.fsdecode(fields[i + 1])) for i in range(0, len(fields) - 1, 2)]
+        return info, [git.Change(path, s[0] if len(set(s)) == 1 else "M") for s, path in letters]
+    out = subprocess.run(["git", "show", *head, "--remerge-diff", "-M", "-C", "--root", "--name-status",
+                          "--format=%P", sha], cwd=repo.path, capture_output=True, check=True).stdout  # fmt: skip
+    fields = out.partition(b"\0")[2].removeprefix(b"\n").split(b"\0")
+    changes, i = [], 0
+    while i < len(fields) - 1:
+        status = fields[i].decode()[0]
+        if status in "RC":
+            changes.append(git.Change(os.fsdecode(fields[i + 2]), status, os.fsdecode(fields[i + 1])))
+            i += 3
+        else:
+            changes.append(git.Change(os.fsdecode(fields[i + 1]), status))
+            i += 2
+    return info, changes
+
+
+def _long_history(repo: Repo) -> str:
+    """About fifty commits on top of `example`: agents in and out of lane, renames, odd names, merges."""
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write({"contract/ownership.yaml": "root: svc\nagent_files: [agents/*.md]\n"
+                "identity: {authors: {db-bot@example.com: db}}\n"})  # fmt: skip
+    base = repo.commit("map the db bot")
+    lines = "".join(f"line {i} of a file long enough to be recognised\n" for i in range(20))
+    agents = ["Agent: api", "Agent: db", "", "Agent: api"]
+    for n in range(40):
+        trailer = agents[(n // 8 + n) % 4]
+        kind = n % 8
+        if kind == 0:
+            repo.write({f"svc/src/api/r{n}.py": lines + str(n)})
+        elif kind == 1:
+            repo.write({f"svc/src/db/migrations/{n:04}.py": lines})  # out of lane for api
+        elif kind == 2:
+            moved = f"svc/src/api/moved{n}.py" if n % 16 == 2 else f"svc/src/db/kept{n}.py"
+            repo.write({f"svc/src/db/m{n}.py": lines + "moving"})
+            repo.commit(f"before a rename {n}\n\n{trailer}")
+            repo.git("mv", f"svc/src/db/m{n}.py", moved)  # a rename, across lanes every other time
+        elif kind == 3:
+            for name in (f"svc/src/api/new\nline{n}.py", f"svc/src/db/tab\t{n}.py", f"svc/src/api/caf\udce9{n}.py"):
+                path = os.path.join(os.fsencode(repo.path), os.fsencode(name))
+                with open(path, "wb") as handle:
+                    handle.write(b"odd\n")
+        elif kind == 4:
+            repo.git("config", "user.email", "db-bot@example.com")
+            repo.write({"svc/main.py": f"app = {n}\n"})  # by the author mapped to db: unlisted for db
+            repo.commit(f"as the bot {n}")
+            repo.git("config", "user.email", "person@example.com")
+            continue
+        elif kind == 5:
+            repo.git("checkout", "-q", "-b", f"side{n}")
+            repo.write({"svc/src/db/models.py": f"side {n}\n", "svc/src/api/users.py": f"side {n}\n"})
+            repo.commit(f"side {n}\n\nAgent: db")
+            repo.git("checkout", "-q", "main")
+            repo.write({"svc/src/api/users.py": f"main {n}\n", f"svc/src/api/x{n}.py": "x\n"})
+            repo.commit(f"main {n}\n\nAgent: api")
+            subprocess.run(["git", "merge", "-q", "--no-commit", f"side{n}"], cwd=repo.path, capture_output=True)
+            evil = {"svc/src/db/migrations/0001_init.py": f"evil {n}\n"} if n % 16 == 5 else {}
+            repo.write({"svc/src/api/users.py": f"resolved {n}\n", **evil})
+            repo.commit(f"merge side{n}\n\n{trailer}")
+            continue
+        elif kind == 6 and n % 16 == 6:
+            for branch in ("o1", "o2"):
+                repo.git("checkout", "-q", "-b", f"{branch}-{n}", "main")
+                repo.write({f"svc/src/db/{branch}-{n}.py": "o\n"})
+                repo.commit(f"{branch}\n\nAgent: db")
+            repo.git("checkout", "-q", "main")
+            repo.git("merge", "-q", "--no-commit", f"o1-{n}", f"o2-{n}")
+            repo.write({"svc/src/db/models.py": f"octopus evil {n}\n"})
+            repo.commit(f"octopus {n}\n\n{trailer}")
+            continue
+        elif kind == 6:
+            repo.git("rm", "-q", "-r", "svc/src/db/migrations")
+            repo.commit(f"delete {n}\n\n{trailer}")
+            repo.git("revert", "--no-edit", "HEAD")
+            continue
+        else:
+            repo.git("commit", "-q", "--allow-empty", "-m", f"empty {n}\n\n{trailer}")
+            continue
+        repo.commit(f"change {n}\n\n{trailer}")
+    return base
+
+
+def test_a_long_range_checks_each_commit_exactly_as_alone(example, check) -> None:
+    """Reading a range in a few git calls must not mix commits up: the same result as reading each one alone."""
+    from ownership.checking import check_changes, check_commits
+    from ownership.identity import Clues, identify
+    from ownership.workspace import Workspace
+
+    base = _long_history(example)
+    commits = git.range_commits(example.path, f"{base}..HEAD")
+    assert len(commits) >= 50
+    ws = Workspace(str(example.path), None)
+    engine = ws.engine_for(ws.contract_at(base))
+    together = check_commits(engine, str(example.path), commits, Clues())
+    violations, units = [], []
+    for sha in commits:
+        info, changes = _one_commit_alone(example, sha)
+        actor = identify(engine.contract, Clues(message=info.message, email=info.author_email), git.trailer)
+        found, unit = check_changes(engine, changes, actor, sha)
+        violations += found
+        units.append(unit)
+    assert together.violations == tuple(violations)
+    assert together.units == tuple(units)
+    kinds = {(v.status, v.agent) for v in violations}
+    assert {("A", "api"), ("R", "api"), ("R (old path)", "api"), ("M", "db"), ("D", "api")} <= kinds
+    assert len({u.actor for u in units}) == 4  # api and db by trailer, db by e-mail, and a person
+    code, out, _ = check(example, "--range", f"{base}..HEAD", "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["checked"] == {"commits": len(commits), "paths": together.paths}
+    assert [v["commit"] for v in data["violations"]] == [v.commit for v in violations]

@@ -73,6 +73,34 @@ def test_explain_json_rule_shape(example, run) -> None:
     ]
 
 
+def test_explain_jsonl_is_one_compact_object_a_path(example, run) -> None:
+    code, out, err = run(example, "explain", "--format", "jsonl", "--agent", "db", "svc/main.py", "svc/src/db/x.py")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        '{"path":"svc/main.py","agents":[{"agent":"db","access":"unlisted","can_write":false,"rule":null}]}',
+        '{"path":"svc/src/db/x.py","agents":[{"agent":"db","access":"owns","can_write":true,'
+        f'"rule":{{"section":"owns","pattern":"src/db/**","source":"{DB_MD}","line":11}}}}]}}',
+    ]
+
+
+def test_explain_json_is_the_jsonl_objects_in_one_array(example, run) -> None:
+    """The document streams one object a line; its entries are exactly the JSON Lines objects."""
+    paths = ["svc/main.py", "svc/src/db/", "svc/src/api/users.py", "README.md", "svc/src/db/models.py", "svc/main.py"]
+    _, jsonl, _ = run(example, "explain", "--format", "jsonl", *paths)
+    code, document, _ = run(example, "explain", "--json", *paths)
+    assert code == 0
+    assert document.splitlines()[0] == "[" and document.endswith("\n]\n")
+    assert json.loads(document) == [json.loads(line) for line in jsonl.splitlines()]
+    assert [entry["path"] for entry in json.loads(document)] == paths
+    assert run(example, "explain", "--format", "json", *paths)[1] == document
+
+
+def test_explain_json_and_another_format_is_bad_input(example, run) -> None:
+    code, out, err = run(example, "explain", "--json", "--format", "jsonl", "svc/main.py")
+    assert (code, out) == (2, "")
+    assert err == "ownership: --json means --format json; it cannot go with --format jsonl\n"
+
+
 def test_paths_are_taken_relative_to_the_working_folder(example, capsys) -> None:
     code = main(["-C", str(example.path / "svc" / "src"), "explain", "--agent", "db", "--json", "db/../db/models.py"])
     assert code == 0

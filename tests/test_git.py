@@ -417,6 +417,26 @@ def test_unpushed_commits(base, tmp_path):
     assert git.unpushed_commits(base, "origin/main") == []
 
 
+def test_read_commits_reads_each_commit_as_alone_even_with_a_nul_in_a_message(base):
+    """Commits read together are split on NUL; a message holding one must not shift the others."""
+    put(base, "x.py")
+    first = commit_all(base, "first\n\nAgent: api")
+    tree, parent = sh(base, "rev-parse", "HEAD^{tree}", "HEAD").split()
+    raw = (f"tree {tree}\nparent {parent}\nauthor A <a@example.com> 1700000000 +0000\n"
+           f"committer A <a@example.com> 1700000000 +0000\n\nodd\0message\n").encode()  # fmt: skip
+    odd = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"], cwd=base, input=raw,
+                         capture_output=True, check=True).stdout.decode().strip()  # fmt: skip
+    sh(base, "update-ref", "refs/heads/main", odd)
+    sh(base, "rm", "-q", "a.py")
+    last = commit_all(base, "last")
+    shas = [first, odd, last]
+    together = list(git.read_commits(base, shas))
+    assert together == [(git.commit_info(base, sha), git.commit_changes(base, sha)) for sha in shas]
+    assert [changes for _, changes in together] == [[Change("x.py", "A")], [], [Change("a.py", "D")]]
+    assert together[1][0].message == "odd"  # git prints a message up to its first NUL
+    assert git.commit_infos(base, [last, last]) == [together[2][0]] * 2  # git log shows a commit once: read alone
+
+
 # --- commit info and trailers -----------------------------------------------
 
 
