@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 # Phrases → section; matched at the start of a heading's or label's words, longest first.
+# fmt: off
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "owns": (
         "owns", "own", "owned", "ownership of", "what i own", "what you own", "files i own", "files you own",
@@ -40,12 +41,12 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         # other languages
         "schreibzugriff", "darf ändern", "darf schreiben", "peut modifier", "peut écrire", "puede modificar",
         "puede escribir", "可写", "可以修改", "負責",
-    ),  # fmt: skip
+    ),
     "reads": (
         "reads", "read", "can read", "may read", "allowed reads", "allowed read access", "allowed to read", "read-only", "read only", "readonly", "read access",
         "reference only", "for reference", "files you can read",
         "lesezugriff", "nur lesen", "lecture seule", "solo lectura", "只读", "只讀",
-    ),  # fmt: skip
+    ),
     "cannot_touch": (
         "cannot touch", "can't touch", "can not touch", "must not touch", "do not touch", "don't touch",
         "never touch", "never edit", "never modify", "never write", "never change", "do not modify", "do not edit",
@@ -55,8 +56,9 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "not allowed", "no write access", "no access", "restricted", "out of scope", "not yours",
         "nicht ändern", "nicht anfassen", "verboten", "ne pas toucher", "ne pas modifier", "interdit", "no tocar",
         "no modificar", "prohibido", "禁止修改", "不要修改", "禁止",
-    ),  # fmt: skip
+    ),
 }
+# fmt: on
 # Headings that hold lane sections below them and none of their own.
 CONTAINERS = ("file ownership", "ownership", "files", "boundaries", "lanes", "lane", "permissions", "access")
 # An item that says the section is empty on purpose.
@@ -488,7 +490,7 @@ def _mentions_lane(words: str, vocabulary: Vocabulary) -> bool:
 
 def _cells(row: str) -> list[str]:
     text = row.strip()
-    text = text[1:] if text.startswith("|") else text
+    text = text.removeprefix("|")
     text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
     return [c.replace("\\|", "|") for c in re.split(r"(?<!\\)\|", text)]
 
