@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo test test-tool test-service serve bench clean
+.PHONY: demo test test-tool test-service lint-service serve bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,10 +29,15 @@ test: test-tool test-service
 test-tool: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-test-service: $(VENV)/.installed-test
+# The service's suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names
+# a server (.ci/postgres.sh starts one); ruff and mypy check it first.
+test-service: lint-service
 	cd sample_service && ../$(BIN)/python -m coverage erase && \
 	  ../$(BIN)/python -m coverage run -m pytest -q && \
 	  ../$(BIN)/python -m coverage report
+
+lint-service: $(VENV)/.installed-test
+	cd sample_service && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy .
 
 # The sample service on the embedded SQLite (or DATABASE_URL), schema migrated to head first.
 serve: $(VENV)/.installed-test

@@ -1,13 +1,10 @@
-"""Alembic: head matches the models, and the migrations run both ways.
-
-Set TEST_DATABASE_URL (e.g. postgresql+asyncpg://user:pw@127.0.0.1:5432/scratch,
-a database this suite may wipe) to also run the checks against that server.
-"""
+"""Alembic: head matches the models, and the migrations run both ways, on SQLite
+and on the PostgreSQL server of TEST_DATABASE_URL (a fresh database each)."""
 
 import asyncio
 import io
 import logging
-import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,7 @@ from sqlalchemy import Connection, inspect
 from src.db.migrate import ALEMBIC_INI, alembic_config, downgrade, upgrade
 from src.db.models import Base
 from src.db.session import create_engine
-from tests.support import sqlite_url
-
-EXTERNAL_URL = os.environ.get("TEST_DATABASE_URL")
+from tests.support import BACKENDS, PostgresDatabases, sqlite_url
 
 
 def _inspect(database_url: str) -> tuple[list[str], list[object], str | None]:
@@ -44,14 +39,15 @@ def _inspect(database_url: str) -> tuple[list[str], list[object], str | None]:
     return asyncio.run(run())
 
 
-@pytest.fixture(params=["sqlite", "external"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        return sqlite_url(tmp_path / "nested" / "empty.db")  # its folder does not exist yet
-    if not EXTERNAL_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    downgrade(EXTERNAL_URL)
-    return EXTERNAL_URL
+        yield sqlite_url(tmp_path / "nested" / "empty.db")  # its folder does not exist yet
+        return
+    postgresql: PostgresDatabases = request.getfixturevalue("postgresql")
+    name = postgresql.create()
+    yield postgresql.url_of(name)
+    postgresql.drop(name)
 
 
 def test_upgrading_an_empty_database_to_head_matches_the_models(empty_database: str) -> None:
