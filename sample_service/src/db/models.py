@@ -11,6 +11,9 @@ from src.utils.time import utcnow
 
 __all__ = ["Base", "User"]  # Base too: importing it from here registers the tables
 
+# The largest id PostgreSQL's integer column holds (SQLite's is wider); no id or
+# offset the API accepts is larger.
+MAX_ID = 2**31 - 1
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 100
 

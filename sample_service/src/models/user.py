@@ -1,31 +1,10 @@
 """Request and response bodies for users. No response model has a password field."""
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    StringConstraints,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, field_validator
 
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128
-
-
-def normalize_email(value: str) -> str:
-    """One spelling per address, so uniqueness and login ignore case."""
-    return value.strip().lower()
-
-
-Email = Annotated[EmailStr, AfterValidator(normalize_email)]
-# Names are trimmed; passwords are taken exactly as typed.
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
+from src.models.fields import Email, Name, Password
 
 
 class UserCreate(BaseModel):

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.core.security import PasswordHasher
 from src.db.models import User
-from src.models.user import PASSWORD_MAX_LENGTH, UserCreate, UserUpdate, normalize_email
+from src.models.fields import canonical_email, unhashable_password
+from src.models.user import UserCreate, UserUpdate
 
 
 class EmailAlreadyRegistered(Exception):
@@ -35,7 +36,12 @@ class UserService:
         return await self.session.get(User, user_id)
 
     async def get_by_email(self, email: str) -> User | None:
-        return await self.session.scalar(select(User).where(User.email == normalize_email(email)))
+        """The user with this address in any spelling; None also when it is not an address."""
+        try:
+            canonical = canonical_email(email)
+        except ValueError:
+            return None
+        return await self.session.scalar(select(User).where(User.email == canonical))
 
     async def create(self, data: UserCreate) -> User:
         user = User(
@@ -64,7 +70,7 @@ class UserService:
         An unknown e-mail costs one verification against a dummy hash, the same
         work as a wrong password, so response times do not tell which it was.
         """
-        if len(password) > PASSWORD_MAX_LENGTH:
+        if unhashable_password(password):
             return None  # no account can have it; refuse before any hashing
         user = await self.get_by_email(email)
         if user is None:

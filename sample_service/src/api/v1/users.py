@@ -3,17 +3,22 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from src.core.deps import CurrentUser, UserServiceDep
-from src.db.models import User
+from src.db.models import MAX_ID, User
 from src.models.user import UserRead, UserUpdate
 from src.services.users import EmailAlreadyRegistered, UserService
 
 router = APIRouter(prefix="/users", tags=["users"])
 
+# Bounded to the id column, so no request can make the database overflow.
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Skip = Annotated[int, Query(ge=0, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=100)]
 
-async def _own_account(user_id: int, current: User, users: UserService) -> User:
+
+async def _own_account(user_id: UserId, current: User, users: UserService) -> User:
     """The user to change: 404 if there is none, 403 if it is someone else."""
     user = await users.get(user_id)
     if user is None:
@@ -32,14 +37,14 @@ async def read_me(current: CurrentUser) -> User:
 async def list_users(
     current: CurrentUser,
     users: UserServiceDep,
-    skip: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+    skip: Skip = 0,
+    limit: Limit = 100,
 ) -> Sequence[User]:
     return await users.list(skip=skip, limit=limit)
 
 
 @router.get("/{user_id}", response_model=UserRead)
-async def read_user(user_id: int, current: CurrentUser, users: UserServiceDep) -> User:
+async def read_user(user_id: UserId, current: CurrentUser, users: UserServiceDep) -> User:
     user = await users.get(user_id)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found")
@@ -48,7 +53,7 @@ async def read_user(user_id: int, current: CurrentUser, users: UserServiceDep) -
 
 @router.put("/{user_id}", response_model=UserRead, responses={409: {"description": "E-mail taken"}})
 async def update_user(
-    user_id: int, data: UserUpdate, current: CurrentUser, users: UserServiceDep
+    user_id: UserId, data: UserUpdate, current: CurrentUser, users: UserServiceDep
 ) -> User:
     user = await _own_account(user_id, current, users)
     try:
@@ -58,6 +63,6 @@ async def update_user(
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_user(user_id: int, current: CurrentUser, users: UserServiceDep) -> None:
+async def delete_user(user_id: UserId, current: CurrentUser, users: UserServiceDep) -> None:
     user = await _own_account(user_id, current, users)
     await users.delete(user)
