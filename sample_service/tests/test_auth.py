@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from src.core.security import decode_access_token
+from src.core.security import TokenClaims, decode_access_token
 from src.db.models import User
 from tests.support import DEFAULT_PASSWORD, TEST_SECRET_KEY, MakeAccount
 
@@ -136,7 +136,8 @@ async def test_login_returns_a_bearer_token_for_the_user(
     body = response.json()
     assert set(body) == {"access_token", "token_type"}
     assert body["token_type"] == "bearer"
-    assert decode_access_token(body["access_token"], secret_key=TEST_SECRET_KEY) == str(account.id)
+    claims = decode_access_token(body["access_token"], secret_key=TEST_SECRET_KEY)
+    assert claims == TokenClaims(str(account.id), 0)
 
 
 @pytest.mark.parametrize(

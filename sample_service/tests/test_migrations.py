@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from src.db.migrate import ALEMBIC_INI, alembic_config, downgrade, upgrade
 from src.db.models import Base
@@ -56,7 +56,7 @@ def test_upgrading_an_empty_database_to_head_matches_the_models(empty_database: 
     tables, differences, revision = _inspect(empty_database)
     assert tables == ["alembic_version", "users"]
     assert differences == []
-    assert revision == "0001"
+    assert revision == "0002"
 
 
 def test_downgrading_to_base_removes_the_schema_and_upgrading_restores_it(
@@ -68,7 +68,7 @@ def test_downgrading_to_base_removes_the_schema_and_upgrading_restores_it(
     assert _inspect(empty_database)[0] == ["alembic_version"]
 
     upgrade(empty_database)
-    assert _inspect(empty_database)[1:] == ([], "0001")
+    assert _inspect(empty_database)[1:] == ([], "0002")
 
 
 def test_offline_mode_prints_the_sql(tmp_path: Path) -> None:
@@ -96,4 +96,37 @@ def test_the_alembic_command_line_migrates_the_database_in_database_url(
 
     alembic_main(["-c", str(ALEMBIC_INI), "upgrade", "head"])
 
-    assert _inspect(url)[1:] == ([], "0001")
+    assert _inspect(url)[1:] == ([], "0002")
+
+
+def _run(database_url: str, statement: str) -> list[tuple[object, ...]]:
+    async def run() -> list[tuple[object, ...]]:
+        engine = create_engine(database_url)
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(statement))
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def test_0002_gives_existing_users_token_version_0_and_its_downgrade_keeps_them(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0001")
+    _run(
+        empty_database,
+        "INSERT INTO users (email, name, hashed_password, created_at, updated_at) "
+        "VALUES ('old@example.com', 'Old', 'x', '2025-01-01 00:00:00', '2025-01-01 00:00:00')",
+    )
+
+    upgrade(empty_database, "0002")
+    after_upgrade = _run(empty_database, "SELECT email, token_version FROM users")
+    downgrade(empty_database, "0001")
+    after_downgrade = _run(empty_database, "SELECT email FROM users")
+
+    assert after_upgrade == [("old@example.com", 0)]
+    assert after_downgrade == [("old@example.com",)]
+    assert _inspect(empty_database)[2] == "0001"

@@ -118,7 +118,11 @@ async def test_update_own_name_and_email(
 
     response = await client.put(
         f"{USERS}/{account.id}",
-        json={"name": "Countess", "email": "Countess@Example.com"},
+        json={
+            "name": "Countess",
+            "email": "Countess@Example.com",
+            "current_password": DEFAULT_PASSWORD,
+        },
         headers=account.headers,
     )
 
@@ -128,7 +132,12 @@ async def test_update_own_name_and_email(
     assert (body["name"], body["email"]) == ("Countess", "countess@example.com")
     assert body["created_at"] == before["created_at"]
     assert datetime.fromisoformat(body["updated_at"]) > datetime.fromisoformat(before["updated_at"])
-    assert (await client.get(f"{USERS}/me", headers=account.headers)).json() == body
+    again = await client.post(
+        "/api/v1/auth/login",
+        data={"username": "countess@example.com", "password": DEFAULT_PASSWORD},
+    )
+    me = {"Authorization": f"Bearer {again.json()['access_token']}"}
+    assert (await client.get(f"{USERS}/me", headers=me)).json() == body
 
 
 async def test_update_own_password_changes_what_login_accepts(
@@ -137,7 +146,9 @@ async def test_update_own_password_changes_what_login_accepts(
     account = await make_account(email="ada@example.com")
 
     response = await client.put(
-        f"{USERS}/{account.id}", json={"password": "a new password"}, headers=account.headers
+        f"{USERS}/{account.id}",
+        json={"password": "a new password", "current_password": DEFAULT_PASSWORD},
+        headers=account.headers,
     )
 
     assert response.status_code == 200
@@ -170,7 +181,9 @@ async def test_update_to_a_taken_email_is_409(
     await make_account(email="taken@example.com")
 
     response = await client.put(
-        f"{USERS}/{account.id}", json={"email": "TAKEN@example.com"}, headers=account.headers
+        f"{USERS}/{account.id}",
+        json={"email": "TAKEN@example.com", "current_password": DEFAULT_PASSWORD},
+        headers=account.headers,
     )
 
     assert response.status_code == 409

@@ -63,14 +63,14 @@ async def get_current_user(
     users: UserServiceDep,
 ) -> User:
     """The user named by a valid bearer token; 401 for any bad or stale token,
-    including one whose user has since been deleted."""
-    subject = decode_access_token(token, secret_key=settings.secret_key.get_secret_value())
-    user_id = None if subject is None else parse_id(subject)
-    if user_id is None:
+    including one whose user has since been deleted or changed e-mail or password."""
+    claims = decode_access_token(token, secret_key=settings.secret_key.get_secret_value())
+    user_id = None if claims is None else parse_id(claims.subject)
+    if claims is None or user_id is None:
         raise credentials_error()
     user = await users.get(user_id)
-    if user is None:
-        raise credentials_error()
+    if user is None or user.token_version != claims.version:
+        raise credentials_error()  # deleted, or the e-mail or password changed since
     return user
 
 

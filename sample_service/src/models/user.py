@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from src.models.fields import Email, Name, Password
+from src.models.fields import PASSWORD_MAX_LENGTH, Email, Name, Password
 
 
 class UserCreate(BaseModel):
@@ -16,15 +16,23 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    """Fields to change; an omitted field keeps its value, null is refused."""
+    """Fields to change; an omitted field keeps its value, null is refused.
+
+    Changing the e-mail or the password also takes the current password.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     email: Email | None = None
     name: Name | None = None
     password: Password | None = None
+    current_password: str | None = Field(default=None, max_length=PASSWORD_MAX_LENGTH)
 
-    @field_validator("email", "name", "password", mode="before")
+    @property
+    def changes_credentials(self) -> bool:
+        return self.email is not None or self.password is not None
+
+    @field_validator("email", "name", "password", "current_password", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:

@@ -52,13 +52,27 @@ class UserService:
         return user
 
     async def update(self, user: User, data: UserUpdate) -> User:
-        changes = data.model_dump(exclude_unset=True)
+        """Apply ``data``; the caller has checked ``current_password`` when it is needed.
+
+        A new e-mail or password raises the token version: every token issued
+        before is refused from then on.
+        """
+        changes = data.model_dump(exclude_unset=True, exclude={"current_password"})
+        if data.changes_credentials:
+            user.token_version += 1
         if "password" in changes:
             user.hashed_password = await self._hash(changes.pop("password"))
         for field, value in changes.items():
             setattr(user, field, value)
         await self._commit(user.email)
         return user
+
+    async def check_password(self, user: User, password: str) -> bool:
+        """Whether ``password`` is this user's (no rehash: that is login's business)."""
+        if unhashable_password(password):
+            return False
+        valid, _ = await to_thread.run_sync(self.hasher.verify, password, user.hashed_password)
+        return valid
 
     async def delete(self, user: User) -> None:
         await self.session.delete(user)

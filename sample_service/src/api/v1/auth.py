@@ -48,6 +48,7 @@ async def login(
         )
     token = create_access_token(
         user.id,
+        version=user.token_version,
         secret_key=settings.secret_key.get_secret_value(),
         expires_delta=timedelta(minutes=settings.access_token_expire_minutes),
     )

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi.exceptions import RequestValidationError
 
 from src.core.deps import CurrentUser, UserServiceDep
 from src.db.models import MAX_ID, User
@@ -56,6 +57,19 @@ async def update_user(
     user_id: UserId, data: UserUpdate, current: CurrentUser, users: UserServiceDep
 ) -> User:
     user = await _own_account(user_id, current, users)
+    if data.changes_credentials:
+        if data.current_password is None:
+            raise RequestValidationError(
+                [
+                    {
+                        "loc": ("body", "current_password"),
+                        "msg": "Field required to change the e-mail or the password",
+                        "type": "missing",
+                    }
+                ]
+            )
+        if not await users.check_password(user, data.current_password):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Current password is incorrect")
     try:
         return await users.update(user, data)
     except EmailAlreadyRegistered:
