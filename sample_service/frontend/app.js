@@ -49,7 +49,7 @@ async function listUsers() {
   if (!result.ok) return;
   for (const user of result.data) {
     const row = document.createElement("tr");
-    for (const value of [user.id, user.email, user.name, user.created_at]) {
+    for (const value of [user.id, user.name, user.created_at]) {
       const cell = document.createElement("td");
       cell.textContent = value; // never innerHTML: names are user input
       row.append(cell);

@@ -41,6 +41,8 @@ class UserUpdate(BaseModel):
 
 
 class UserRead(BaseModel):
+    """A user's own account, e-mail included: only ever shown to that user."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -48,3 +50,16 @@ class UserRead(BaseModel):
     name: str
     created_at: datetime
     updated_at: datetime
+
+
+class UserPublic(BaseModel):
+    """What any signed-in user may see of another: no e-mail, no update time.
+
+    Registration is open, so everything here is as good as public.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    created_at: datetime

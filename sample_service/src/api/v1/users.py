@@ -1,4 +1,5 @@
-"""Users: read by any authenticated user, changed only by themselves."""
+"""Users: a public profile (id, name, created_at) for any signed-in user; the
+full account, e-mail included, and changes to it only for its owner."""
 
 from collections.abc import Sequence
 from typing import Annotated
@@ -8,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 
 from src.core.deps import CurrentUser, UserServiceDep
 from src.db.models import MAX_ID, User
-from src.models.user import UserRead, UserUpdate
+from src.models.user import UserPublic, UserRead, UserUpdate
 from src.services.users import EmailAlreadyRegistered, UserService
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -34,7 +35,7 @@ async def read_me(current: CurrentUser) -> User:
     return current
 
 
-@router.get("", response_model=list[UserRead])
+@router.get("", response_model=list[UserPublic])
 async def list_users(
     current: CurrentUser,
     users: UserServiceDep,
@@ -44,7 +45,7 @@ async def list_users(
     return await users.list(skip=skip, limit=limit)
 
 
-@router.get("/{user_id}", response_model=UserRead)
+@router.get("/{user_id}", response_model=UserPublic)
 async def read_user(user_id: UserId, current: CurrentUser, users: UserServiceDep) -> User:
     user = await users.get(user_id)
     if user is None:
