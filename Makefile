@@ -39,10 +39,12 @@ test-service: lint-service
 lint-service: $(VENV)/.installed-test
 	cd sample_service && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy .
 
-# The sample service on the embedded SQLite (or DATABASE_URL), schema migrated to head first.
+# The sample service on the embedded SQLite (or DATABASE_URL), schema migrated to head first;
+# in development, with the page at /ui/ (SERVE_FRONTEND=false hides it).
 serve: $(VENV)/.installed-test
 	cd sample_service && ../$(BIN)/python -m alembic -c src/db/alembic.ini upgrade head
-	cd sample_service && ENVIRONMENT="$${ENVIRONMENT:-development}" exec ../$(BIN)/python -m uvicorn \
+	cd sample_service && ENVIRONMENT="$${ENVIRONMENT:-development}" \
+	  SERVE_FRONTEND="$${SERVE_FRONTEND:-true}" exec ../$(BIN)/python -m uvicorn \
 	  --factory main:create_app --host 127.0.0.1 --port $(PORT)
 
 # Times ownership against floors and peers on generated 1k/10k/100k-file repositories (several minutes).

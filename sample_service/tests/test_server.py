@@ -115,7 +115,10 @@ def test_make_serve_commands_migrate_then_serve(tmp_path: Path) -> None:
     database = tmp_path / "data" / "served.db"
     port = free_port()
     env = service_env(
-        DATABASE_URL=sqlite_url(database), ENVIRONMENT="development", PYTHONUNBUFFERED="1"
+        DATABASE_URL=sqlite_url(database),
+        ENVIRONMENT="development",
+        SERVE_FRONTEND="true",
+        PYTHONUNBUFFERED="1",
     )
 
     subprocess.run(
@@ -139,6 +142,7 @@ def test_make_serve_commands_migrate_then_serve(tmp_path: Path) -> None:
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", server)
         round_trip(f"http://127.0.0.1:{port}")
+        assert httpx.get(f"http://127.0.0.1:{port}/ui/", timeout=5.0).status_code == 200
     except AssertionError:
         print(log_path.read_text())  # pytest shows it with the failure
         raise

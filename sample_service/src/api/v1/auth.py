@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from src.core.deps import SettingsDep, UserServiceDep
@@ -36,8 +36,12 @@ async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     users: UserServiceDep,
     settings: SettingsDep,
+    response: Response,
 ) -> Token:
     """OAuth2 password flow: ``username`` is the e-mail address."""
+    # RFC 6749 5.1: a response carrying a token must not be cached anywhere.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     user = await users.authenticate(form.username, form.password)
     if user is None:
         # One answer for an unknown e-mail and a wrong password.
