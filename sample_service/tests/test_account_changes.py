@@ -33,7 +33,7 @@ async def test_a_token_alone_cannot_change_the_e_mail_or_password(
     response = await change(client, account, body)
 
     assert response.status_code == 422
-    assert response.json()["detail"] == [
+    assert response.json()["errors"] == [
         {
             "loc": ["body", "current_password"],
             "msg": "Field required to change the e-mail or the password",

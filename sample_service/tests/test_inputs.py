@@ -62,7 +62,7 @@ async def test_a_user_id_outside_the_id_column_is_a_422(
     )
 
     assert response.status_code == 422
-    assert [e["loc"] for e in response.json()["detail"]] == [["path", "user_id"]]
+    assert [e["loc"] for e in response.json()["errors"]] == [["path", "user_id"]]
 
 
 async def test_the_largest_id_the_column_holds_is_a_404(
@@ -84,7 +84,7 @@ async def test_an_offset_past_any_id_is_a_422(
     response = await client.get(USERS, params={"skip": skip}, headers=account.headers)
 
     assert response.status_code == 422
-    assert [e["loc"] for e in response.json()["detail"]] == [["query", "skip"]]
+    assert [e["loc"] for e in response.json()["errors"]] == [["query", "skip"]]
 
 
 async def test_the_largest_offset_is_an_empty_page(
@@ -179,7 +179,7 @@ async def test_names_and_passwords_refuse_control_characters_and_blank_passwords
         response = await client.put(f"{USERS}/{account.id}", json=body, headers=account.headers)
 
     assert response.status_code == 422
-    errors = response.json()["detail"]
+    errors = response.json()["errors"]
     assert [(e["loc"], e["msg"]) for e in errors] == [(["body", field], f"Value error, {message}")]
 
 

@@ -79,7 +79,7 @@ async def test_list_rejects_bad_paging_with_422(
     response = await client.get(USERS, params=params, headers=account.headers)
 
     assert response.status_code == 422
-    assert [e["loc"] for e in response.json()["detail"]] == [loc]
+    assert [e["loc"] for e in response.json()["errors"]] == [loc]
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ async def test_get_user_by_id(client: httpx.AsyncClient, make_account: MakeAccou
     assert missing.status_code == 404
     assert missing.json() == {"detail": "User not found"}
     assert not_an_id.status_code == 422
-    assert not_an_id.json()["detail"][0]["loc"] == ["path", "user_id"]
+    assert not_an_id.json()["errors"][0]["loc"] == ["path", "user_id"]
 
 
 async def test_update_own_name_and_email(
@@ -220,7 +220,7 @@ async def test_update_validation_errors_are_422(
     response = await client.put(f"{USERS}/{account.id}", json=body, headers=account.headers)
 
     assert response.status_code == 422
-    assert [(e["loc"], e["type"]) for e in response.json()["detail"]] == [(loc, error_type)]
+    assert [(e["loc"], e["type"]) for e in response.json()["errors"]] == [(loc, error_type)]
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])

@@ -1,6 +1,7 @@
 """Request and response bodies for users. No response model has a password field."""
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,13 +16,22 @@ class UserCreate(BaseModel):
     password: Password
 
 
+def _offer_no_null(schema: dict[str, Any]) -> None:
+    """None only stands for an omitted field, and null is refused: the schema
+    shows each field as its one non-null type, with no default."""
+    for field in schema["properties"].values():
+        types = [t for t in field.pop("anyOf", []) if t != {"type": "null"}]
+        field.update(*types)
+        field.pop("default", None)
+
+
 class UserUpdate(BaseModel):
     """Fields to change; an omitted field keeps its value, null is refused.
 
     Changing the e-mail or the password also takes the current password.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_offer_no_null)
 
     email: Email | None = None
     name: Name | None = None

@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 
 from anyio import to_thread
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from src.core.security import PasswordHasher
 from src.db.models import User
@@ -19,6 +20,10 @@ class EmailAlreadyRegistered(Exception):
     def __init__(self, email: str) -> None:
         super().__init__(email)
         self.email = email
+
+
+class UserGone(Exception):
+    """The user was deleted (by a concurrent request) after it was loaded."""
 
 
 class UserService:
@@ -75,8 +80,11 @@ class UserService:
         return valid
 
     async def delete(self, user: User) -> None:
-        await self.session.delete(user)
+        """Delete ``user``; UserGone if a concurrent request already did."""
+        result = await self.session.execute(delete(User).where(User.id == user.id))
         await self.session.commit()
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise UserGone
 
     async def authenticate(self, email: str, password: str) -> User | None:
         """The user these credentials belong to, or None.
@@ -109,3 +117,6 @@ class UserService:
         except IntegrityError:
             await self.session.rollback()
             raise EmailAlreadyRegistered(email) from None
+        except StaleDataError:  # the UPDATE matched no row: deleted since it was loaded
+            await self.session.rollback()
+            raise UserGone from None

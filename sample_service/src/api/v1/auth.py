@@ -10,6 +10,7 @@ from src.core.deps import SettingsDep, UserServiceDep
 from src.core.security import create_access_token
 from src.db.models import User
 from src.models.auth import Token
+from src.models.errors import error_responses
 from src.models.user import UserCreate, UserRead
 from src.services.users import EmailAlreadyRegistered
 
@@ -22,7 +23,7 @@ LOGIN_FAILED = "Incorrect email or password"
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    responses={409: {"description": "E-mail already registered"}},
+    responses=error_responses(409, 422),
 )
 async def register(data: UserCreate, users: UserServiceDep) -> User:
     try:
@@ -31,7 +32,7 @@ async def register(data: UserCreate, users: UserServiceDep) -> User:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="Email already registered") from None
 
 
-@router.post("/login", responses={401: {"description": LOGIN_FAILED}})
+@router.post("/login", responses=error_responses(401, 422))
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     users: UserServiceDep,
