@@ -11,11 +11,15 @@ test_server.py talks to a real uvicorn over HTTP.
 
 import itertools
 import shutil
+import socket
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 from main import create_app
@@ -24,6 +28,8 @@ from src.db.migrate import upgrade
 from tests.support import (
     BACKENDS,
     DEFAULT_PASSWORD,
+    STARTUP_TIMEOUT,
+    STOP_TIMEOUT,
     Account,
     MakeAccount,
     PostgresDatabases,
@@ -110,3 +116,28 @@ def make_account(client: httpx.AsyncClient) -> MakeAccount:
         return Account(created.json()["id"], email, password, login.json()["access_token"])
 
     return make
+
+
+@pytest.fixture
+def live_server(database_url: str) -> Iterator[str]:
+    """The app under uvicorn in a thread, on a socket bound to a free loopback port."""
+    app = create_app(make_settings(database_url))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not server.started:
+            assert thread.is_alive(), "uvicorn stopped during startup"
+            assert time.monotonic() < deadline, "uvicorn did not start in time"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(STOP_TIMEOUT)
+        listener.close()
+        assert not thread.is_alive(), "uvicorn did not stop"

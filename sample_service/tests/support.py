@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 
 from src.core.config import Settings
 
+STARTUP_TIMEOUT = 20.0  # seconds a server started by a test may take to answer
+STOP_TIMEOUT = 10.0
 TEST_SECRET_KEY = "a-test-secret-key-that-is-long-enough-0123456789"
 DEFAULT_PASSWORD = "correct horse battery"
 

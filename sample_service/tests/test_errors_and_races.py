@@ -55,12 +55,12 @@ async def test_the_schema_documents_each_real_status_with_the_error_body(
     }
     assert documented == {
         ("/health", "get"): ["200", "503"],
-        ("/api/v1/auth/register", "post"): ["201", "409", "422"],
-        ("/api/v1/auth/login", "post"): ["200", "401", "422"],
+        ("/api/v1/auth/register", "post"): ["201", "400", "409", "422"],
+        ("/api/v1/auth/login", "post"): ["200", "400", "401", "422"],
         ("/api/v1/users/me", "get"): ["200", "401"],
         ("/api/v1/users", "get"): ["200", "401", "422"],
         ("/api/v1/users/{user_id}", "get"): ["200", "401", "404", "422"],
-        ("/api/v1/users/{user_id}", "put"): ["200", "401", "403", "404", "409", "422"],
+        ("/api/v1/users/{user_id}", "put"): ["200", "400", "401", "403", "404", "409", "422"],
         ("/api/v1/users/{user_id}", "delete"): ["204", "401", "403", "404", "422"],
     }
     for (path, method), statuses in documented.items():

@@ -27,6 +27,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 DESCRIPTIONS = {
+    400: "A body that cannot be parsed at all (not UTF-8, a broken form)",
     401: "Missing, invalid or revoked bearer token (login: wrong e-mail or password)",
     403: "Not your account, or the current password is wrong",
     404: "No such user",

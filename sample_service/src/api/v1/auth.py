@@ -23,7 +23,7 @@ LOGIN_FAILED = "Incorrect email or password"
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    responses=error_responses(409, 422),
+    responses=error_responses(400, 409, 422),
 )
 async def register(data: UserCreate, users: UserServiceDep) -> User:
     try:
@@ -32,7 +32,7 @@ async def register(data: UserCreate, users: UserServiceDep) -> User:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="Email already registered") from None
 
 
-@router.post("/login", responses=error_responses(401, 422))
+@router.post("/login", responses=error_responses(400, 401, 422))
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     users: UserServiceDep,

@@ -59,7 +59,9 @@ async def read_user(user_id: UserId, current: CurrentUser, users: UserServiceDep
     return user
 
 
-@router.put("/{user_id}", response_model=UserRead, responses=error_responses(403, 404, 409, 422))
+@router.put(
+    "/{user_id}", response_model=UserRead, responses=error_responses(400, 403, 404, 409, 422)
+)
 async def update_user(
     user_id: UserId, data: UserUpdate, current: CurrentUser, users: UserServiceDep
 ) -> User:
