@@ -28,7 +28,7 @@ if [ -z "$pg_bin" ]; then
 elif [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
     echo "ci: running as root without a postgres user to run the server as" >&2
 else
-    pg_dir=$(mktemp -d /tmp/ownership-ci-pg.XXXXXX)
+    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/ownership-ci-pg.XXXXXX")
     trap ci_pg_stop EXIT
     [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
     ci_pg_as_owner "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >"$pg_dir/initdb.log" 2>&1
