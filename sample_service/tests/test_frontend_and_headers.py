@@ -31,7 +31,10 @@ def assert_security_headers(response: httpx.Response, policy: str) -> None:
     assert response.headers["content-security-policy"] == policy
 
 
-async def test_the_page_is_off_by_default(database_url: str) -> None:
+async def test_the_page_is_off_by_default(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SERVE_FRONTEND", raising=False)
     settings = Settings(environment="test", database_url=database_url)
 
     async with asgi_client(create_app(settings)) as http:
