@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo test test-tool test-service serve bench clean
+.PHONY: demo test test-tool test-service lint-service serve bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,15 +29,22 @@ test: test-tool test-service
 test-tool: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-test-service: $(VENV)/.installed-test
+# The service's suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names
+# a server (.ci/postgres.sh starts one); ruff and mypy check it first.
+test-service: lint-service
 	cd sample_service && ../$(BIN)/python -m coverage erase && \
 	  ../$(BIN)/python -m coverage run -m pytest -q && \
 	  ../$(BIN)/python -m coverage report
 
-# The sample service on the embedded SQLite (or DATABASE_URL), schema migrated to head first.
+lint-service: $(VENV)/.installed-test
+	cd sample_service && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy .
+
+# The sample service on the embedded SQLite (or DATABASE_URL), schema migrated to head first;
+# in development, with the page at /ui/ (SERVE_FRONTEND=false hides it).
 serve: $(VENV)/.installed-test
 	cd sample_service && ../$(BIN)/python -m alembic -c src/db/alembic.ini upgrade head
-	cd sample_service && ENVIRONMENT="$${ENVIRONMENT:-development}" exec ../$(BIN)/python -m uvicorn \
+	cd sample_service && ENVIRONMENT="$${ENVIRONMENT:-development}" \
+	  SERVE_FRONTEND="$${SERVE_FRONTEND:-true}" exec ../$(BIN)/python -m uvicorn \
 	  --factory main:create_app --host 127.0.0.1 --port $(PORT)
 
 # Times ownership against floors and peers on generated 1k/10k/100k-file repositories (several minutes).

@@ -20,9 +20,12 @@ from src.core.config import Settings
 from src.core.security import PasswordHasher
 from src.db.session import create_engine, create_sessionmaker
 from src.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
+from src.middleware.security_headers import SecurityHeadersMiddleware
 
 VERSION = "1.0.0"
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
+DOCS_URL = "/api/docs"
+REDOC_URL = "/api/redoc"
 
 
 @asynccontextmanager
@@ -50,15 +53,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title=settings.project_name,
         version=VERSION,
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
+        docs_url=DOCS_URL,
+        redoc_url=REDOC_URL,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.hasher = PasswordHasher.from_settings(settings)
 
-    # Added last is outermost: the request id also lands on CORS preflights.
+    # Added last is outermost: the request id also lands on CORS preflights, and
+    # the security headers on everything, the 500 the request-id middleware answers too.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -68,6 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[REQUEST_ID_HEADER],
     )
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        page_prefix="/ui",
+        docs_paths=frozenset({DOCS_URL, f"{DOCS_URL}/oauth2-redirect", REDOC_URL}),
+    )
     app.add_exception_handler(RequestValidationError, validation_error_handler)
 
     app.include_router(health.router)

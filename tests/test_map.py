@@ -137,7 +137,7 @@ def test_map_of_the_bundled_example_through_the_installed_command(tmp_path) -> N
     assert (proc.returncode, proc.stderr) == (0, f"wrote {out}\n")
     page = Page(out.read_text())
     counts = {k: v for k, v in page.counts.items() if k in ("backend-fastapi", "database", "frontend", "testing")}
-    assert counts == {"backend-fastapi": 22, "database": 10, "frontend": 3, "testing": 15}
+    assert counts == {"backend-fastapi": 25, "database": 11, "frontend": 3, "testing": 23}
     assert (page.counts["shared"], page.counts["unowned"]) == (0, 0)
     assert page.swatches["database"] == "background: #3F51B5"  # the agent file's `color:`
     assert page.files["sample_service/src/db/migrations/env.py"] == ("owned", "database", "--c: #3F51B5")

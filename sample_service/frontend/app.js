@@ -1,8 +1,8 @@
 // Calls the sample service's API: register, log in (OAuth2 password form),
 // show the current user and list users. The token lives in sessionStorage.
+// Every request goes to the origin that served this page (paths, never URLs), and
+// the page's Content-Security-Policy (connect-src 'self') holds it to that.
 "use strict";
-
-const apiBase = new URLSearchParams(location.search).get("api") || location.origin;
 const TOKEN_KEY = "sample-service-token";
 
 const $ = (id) => document.getElementById(id);
@@ -22,7 +22,7 @@ async function call(path, { method = "GET", json, form } = {}) {
   } else if (form !== undefined) {
     body = new URLSearchParams(form);
   }
-  const response = await fetch(`${apiBase}${path}`, { method, headers, body });
+  const response = await fetch(path, { method, headers, body });
   const data = response.status === 204 ? null : await response.json();
   show(`${response.status} ${method} ${path} (request ${response.headers.get("X-Request-ID")})`, data);
   return { ok: response.ok, status: response.status, data };
@@ -49,7 +49,7 @@ async function listUsers() {
   if (!result.ok) return;
   for (const user of result.data) {
     const row = document.createElement("tr");
-    for (const value of [user.id, user.email, user.name, user.created_at]) {
+    for (const value of [user.id, user.name, user.created_at]) {
       const cell = document.createElement("td");
       cell.textContent = value; // never innerHTML: names are user input
       row.append(cell);

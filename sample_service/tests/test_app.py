@@ -3,9 +3,6 @@
 import httpx
 import pytest
 
-from main import create_app
-from tests.support import asgi_client, make_settings
-
 pytestmark = pytest.mark.anyio
 
 
@@ -42,22 +39,3 @@ async def test_the_openapi_document_lists_every_route_and_no_password_in_respons
     assert document["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"][
         "tokenUrl"
     ] == ("/api/v1/auth/login")
-
-
-async def test_the_frontend_is_served_at_ui(client: httpx.AsyncClient) -> None:
-    page = await client.get("/ui/")
-    script = await client.get("/ui/app.js")
-
-    assert page.status_code == 200
-    assert "<title>Sample Service</title>" in page.text
-    assert script.status_code == 200
-    assert "/api/v1/auth/login" in script.text
-
-
-async def test_the_frontend_can_be_switched_off(database_url: str) -> None:
-    app = create_app(make_settings(database_url, serve_frontend=False))
-
-    async with asgi_client(app) as http:
-        response = await http.get("/ui/")
-
-    assert response.status_code == 404

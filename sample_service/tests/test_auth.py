@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from src.core.security import decode_access_token
+from src.core.security import TokenClaims, decode_access_token
 from src.db.models import User
 from tests.support import DEFAULT_PASSWORD, TEST_SECRET_KEY, MakeAccount
 
@@ -108,7 +108,9 @@ async def test_register_validation_errors_are_422_with_field_details(
     response = await client.post(REGISTER, json=body)
 
     assert response.status_code == 422
-    errors = response.json()["detail"]
+    assert set(response.json()) == {"detail", "errors"}
+    assert response.json()["detail"] == "Invalid request"
+    errors = response.json()["errors"]
     assert [(e["loc"], e["type"]) for e in errors] == [(loc, error_type)]
     assert set(errors[0]) == {"loc", "msg", "type"}
     assert body.get("password", "\0") not in response.text  # the rejected input is not echoed
@@ -120,7 +122,7 @@ async def test_register_with_a_body_that_is_not_json_is_422(client: httpx.AsyncC
     )
 
     assert response.status_code == 422
-    assert response.json()["detail"][0]["type"] == "json_invalid"
+    assert response.json()["errors"][0]["type"] == "json_invalid"
 
 
 async def test_login_returns_a_bearer_token_for_the_user(
@@ -136,7 +138,8 @@ async def test_login_returns_a_bearer_token_for_the_user(
     body = response.json()
     assert set(body) == {"access_token", "token_type"}
     assert body["token_type"] == "bearer"
-    assert decode_access_token(body["access_token"], secret_key=TEST_SECRET_KEY) == str(account.id)
+    claims = decode_access_token(body["access_token"], secret_key=TEST_SECRET_KEY)
+    assert claims == TokenClaims(str(account.id), 0)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +167,7 @@ async def test_login_without_a_password_is_422(client: httpx.AsyncClient) -> Non
     response = await client.post(LOGIN, data={"username": "grace@example.com"})
 
     assert response.status_code == 422
-    assert [e["loc"] for e in response.json()["detail"]] == [["body", "password"]]
+    assert [e["loc"] for e in response.json()["errors"]] == [["body", "password"]]
 
 
 async def test_login_does_the_same_hashing_work_for_an_unknown_email(

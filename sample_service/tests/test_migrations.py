@@ -1,13 +1,10 @@
-"""Alembic: head matches the models, and the migrations run both ways.
-
-Set TEST_DATABASE_URL (e.g. postgresql+asyncpg://user:pw@127.0.0.1:5432/scratch,
-a database this suite may wipe) to also run the checks against that server.
-"""
+"""Alembic: head matches the models, and the migrations run both ways, on SQLite
+and on the PostgreSQL server of TEST_DATABASE_URL (a fresh database each)."""
 
 import asyncio
 import io
 import logging
-import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,14 +12,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from src.db.migrate import ALEMBIC_INI, alembic_config, downgrade, upgrade
 from src.db.models import Base
 from src.db.session import create_engine
-from tests.support import sqlite_url
-
-EXTERNAL_URL = os.environ.get("TEST_DATABASE_URL")
+from tests.support import BACKENDS, PostgresDatabases, sqlite_url
 
 
 def _inspect(database_url: str) -> tuple[list[str], list[object], str | None]:
@@ -44,14 +39,15 @@ def _inspect(database_url: str) -> tuple[list[str], list[object], str | None]:
     return asyncio.run(run())
 
 
-@pytest.fixture(params=["sqlite", "external"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        return sqlite_url(tmp_path / "nested" / "empty.db")  # its folder does not exist yet
-    if not EXTERNAL_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    downgrade(EXTERNAL_URL)
-    return EXTERNAL_URL
+        yield sqlite_url(tmp_path / "nested" / "empty.db")  # its folder does not exist yet
+        return
+    postgresql: PostgresDatabases = request.getfixturevalue("postgresql")
+    name = postgresql.create()
+    yield postgresql.url_of(name)
+    postgresql.drop(name)
 
 
 def test_upgrading_an_empty_database_to_head_matches_the_models(empty_database: str) -> None:
@@ -60,7 +56,7 @@ def test_upgrading_an_empty_database_to_head_matches_the_models(empty_database: 
     tables, differences, revision = _inspect(empty_database)
     assert tables == ["alembic_version", "users"]
     assert differences == []
-    assert revision == "0001"
+    assert revision == "0002"
 
 
 def test_downgrading_to_base_removes_the_schema_and_upgrading_restores_it(
@@ -72,7 +68,7 @@ def test_downgrading_to_base_removes_the_schema_and_upgrading_restores_it(
     assert _inspect(empty_database)[0] == ["alembic_version"]
 
     upgrade(empty_database)
-    assert _inspect(empty_database)[1:] == ([], "0001")
+    assert _inspect(empty_database)[1:] == ([], "0002")
 
 
 def test_offline_mode_prints_the_sql(tmp_path: Path) -> None:
@@ -100,4 +96,37 @@ def test_the_alembic_command_line_migrates_the_database_in_database_url(
 
     alembic_main(["-c", str(ALEMBIC_INI), "upgrade", "head"])
 
-    assert _inspect(url)[1:] == ([], "0001")
+    assert _inspect(url)[1:] == ([], "0002")
+
+
+def _run(database_url: str, statement: str) -> list[tuple[object, ...]]:
+    async def run() -> list[tuple[object, ...]]:
+        engine = create_engine(database_url)
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(statement))
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def test_0002_gives_existing_users_token_version_0_and_its_downgrade_keeps_them(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0001")
+    _run(
+        empty_database,
+        "INSERT INTO users (email, name, hashed_password, created_at, updated_at) "
+        "VALUES ('old@example.com', 'Old', 'x', '2025-01-01 00:00:00', '2025-01-01 00:00:00')",
+    )
+
+    upgrade(empty_database, "0002")
+    after_upgrade = _run(empty_database, "SELECT email, token_version FROM users")
+    downgrade(empty_database, "0001")
+    after_downgrade = _run(empty_database, "SELECT email FROM users")
+
+    assert after_upgrade == [("old@example.com", 0)]
+    assert after_downgrade == [("old@example.com",)]
+    assert _inspect(empty_database)[2] == "0001"

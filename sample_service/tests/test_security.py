@@ -9,7 +9,12 @@ from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import Dialect
 
-from src.core.security import PasswordHasher, create_access_token, decode_access_token
+from src.core.security import (
+    PasswordHasher,
+    TokenClaims,
+    create_access_token,
+    decode_access_token,
+)
 from src.db.types import UTCDateTime
 
 
@@ -58,27 +63,28 @@ def test_the_dummy_verification_uses_the_current_scheme(hasher: PasswordHasher) 
     assert hasher.dummy_hash.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
 
 
-def test_tokens_carry_the_user_id_as_subject_and_an_expiry() -> None:
+def test_tokens_carry_the_user_id_as_subject_its_token_version_and_an_expiry() -> None:
     issued = datetime.now(UTC)
     token = create_access_token(
-        42, secret_key="k" * 32, expires_delta=timedelta(minutes=5), now=issued
+        42, version=3, secret_key="k" * 32, expires_delta=timedelta(minutes=5), now=issued
     )
 
     claims = jwt.get_unverified_claims(token)
     assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT"}
     assert claims == {
         "sub": "42",
+        "ver": 3,
         "iat": int(issued.timestamp()),
         "exp": int(issued.timestamp()) + 300,
     }
-    assert decode_access_token(token, secret_key="k" * 32) == "42"
+    assert decode_access_token(token, secret_key="k" * 32) == TokenClaims("42", 3)
     assert decode_access_token(token, secret_key="j" * 32) is None
 
 
 def test_a_token_is_refused_once_expired() -> None:
     issued = datetime.now(UTC) - timedelta(minutes=6)
     token = create_access_token(
-        42, secret_key="k" * 32, expires_delta=timedelta(minutes=5), now=issued
+        42, version=0, secret_key="k" * 32, expires_delta=timedelta(minutes=5), now=issued
     )
 
     assert decode_access_token(token, secret_key="k" * 32) is None

@@ -6,21 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-import uvicorn
 
-from main import create_app
 from src.core.config import SERVICE_ROOT
-from tests.support import DEFAULT_PASSWORD, make_settings, sqlite_url
-
-STARTUP_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
+from tests.support import DEFAULT_PASSWORD, STARTUP_TIMEOUT, STOP_TIMEOUT, sqlite_url
 
 
 def free_port() -> int:
@@ -64,31 +56,6 @@ def round_trip(base_url: str) -> None:
         assert len(me.headers["X-Request-ID"]) == 32
 
 
-@pytest.fixture
-def live_server(database_url: str) -> Iterator[str]:
-    """The app under uvicorn in a thread, on a socket bound to a free loopback port."""
-    app = create_app(make_settings(database_url))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not server.started:
-            assert thread.is_alive(), "uvicorn stopped during startup"
-            assert time.monotonic() < deadline, "uvicorn did not start in time"
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(STOP_TIMEOUT)
-        listener.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
-
-
 def test_register_login_and_me_over_real_http(live_server: str) -> None:
     wait_until_healthy(live_server)
 
@@ -115,7 +82,10 @@ def test_make_serve_commands_migrate_then_serve(tmp_path: Path) -> None:
     database = tmp_path / "data" / "served.db"
     port = free_port()
     env = service_env(
-        DATABASE_URL=sqlite_url(database), ENVIRONMENT="development", PYTHONUNBUFFERED="1"
+        DATABASE_URL=sqlite_url(database),
+        ENVIRONMENT="development",
+        SERVE_FRONTEND="true",
+        PYTHONUNBUFFERED="1",
     )
 
     subprocess.run(
@@ -139,6 +109,7 @@ def test_make_serve_commands_migrate_then_serve(tmp_path: Path) -> None:
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", server)
         round_trip(f"http://127.0.0.1:{port}")
+        assert httpx.get(f"http://127.0.0.1:{port}/ui/", timeout=5.0).status_code == 200
     except AssertionError:
         print(log_path.read_text())  # pytest shows it with the failure
         raise

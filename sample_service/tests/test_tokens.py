@@ -29,7 +29,7 @@ def unsigned_token(claims: dict[str, object]) -> str:
 
 def valid_claims(subject: str) -> dict[str, object]:
     now = int(utcnow().timestamp())
-    return {"sub": subject, "iat": now, "exp": now + 600}
+    return {"sub": subject, "ver": 0, "iat": now, "exp": now + 600}
 
 
 async def assert_refused(client: httpx.AsyncClient, token: str) -> None:
@@ -71,7 +71,10 @@ async def test_a_token_signed_with_another_key_is_refused(
 ) -> None:
     account = await make_account()
     forged = create_access_token(
-        account.id, secret_key="not-the-server-key", expires_delta=timedelta(minutes=5)
+        account.id,
+        version=0,
+        secret_key="not-the-server-key",
+        expires_delta=timedelta(minutes=5),
     )
 
     await assert_refused(client, forged)
@@ -96,6 +99,7 @@ async def test_an_expired_token_is_refused(
     issued_long_ago = utcnow() - timedelta(hours=2)
     expired = create_access_token(
         account.id,
+        version=0,
         secret_key=TEST_SECRET_KEY,
         expires_delta=timedelta(minutes=30),
         now=issued_long_ago,
@@ -107,11 +111,17 @@ async def test_an_expired_token_is_refused(
 @pytest.mark.parametrize(
     "claims",
     [
-        pytest.param({"sub": "1", "iat": 0}, id="no-expiry"),
-        pytest.param({"iat": 0, "exp": 4102444800}, id="no-subject"),
-        pytest.param({"sub": "me", "iat": 0, "exp": 4102444800}, id="subject-not-an-id"),
-        pytest.param({"sub": "²", "iat": 0, "exp": 4102444800}, id="subject-unicode-digit"),
-        pytest.param({"sub": 1, "iat": 0, "exp": 4102444800}, id="subject-not-a-string"),
+        pytest.param({"sub": "1", "ver": 0, "iat": 0}, id="no-expiry"),
+        pytest.param({"ver": 0, "iat": 0, "exp": 4102444800}, id="no-subject"),
+        pytest.param({"sub": "me", "ver": 0, "iat": 0, "exp": 4102444800}, id="subject-not-an-id"),
+        pytest.param(
+            {"sub": "²", "ver": 0, "iat": 0, "exp": 4102444800}, id="subject-unicode-digit"
+        ),
+        pytest.param({"sub": 1, "ver": 0, "iat": 0, "exp": 4102444800}, id="subject-not-a-string"),
+        pytest.param({"sub": "1", "iat": 0, "exp": 4102444800}, id="no-version"),
+        pytest.param({"sub": "1", "ver": "0", "iat": 0, "exp": 4102444800}, id="version-a-string"),
+        pytest.param({"sub": "1", "ver": False, "iat": 0, "exp": 4102444800}, id="version-a-bool"),
+        pytest.param({"sub": "1", "ver": 1, "iat": 0, "exp": 4102444800}, id="version-not-current"),
     ],
 )
 async def test_a_correctly_signed_token_with_bad_claims_is_refused(

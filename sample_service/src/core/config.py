@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     argon2_memory_cost: int = Field(default=19456, ge=8)
     argon2_time_cost: int = Field(default=2, ge=1)
     argon2_parallelism: int = Field(default=1, ge=1)
-    serve_frontend: bool = True
+    # The page at /ui/ is a development aid: off unless SERVE_FRONTEND=true.
+    serve_frontend: bool = False
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from src.core.config import Settings
 from src.core.security import PasswordHasher, decode_access_token
 from src.db.models import User
+from src.models.fields import parse_id
 from src.services.users import UserService
 
 TOKEN_URL = "/api/v1/auth/login"
@@ -62,13 +63,14 @@ async def get_current_user(
     users: UserServiceDep,
 ) -> User:
     """The user named by a valid bearer token; 401 for any bad or stale token,
-    including one whose user has since been deleted."""
-    subject = decode_access_token(token, secret_key=settings.secret_key.get_secret_value())
-    if subject is None or not (subject.isascii() and subject.isdecimal()):
+    including one whose user has since been deleted or changed e-mail or password."""
+    claims = decode_access_token(token, secret_key=settings.secret_key.get_secret_value())
+    user_id = None if claims is None else parse_id(claims.subject)
+    if claims is None or user_id is None:
         raise credentials_error()
-    user = await users.get(int(subject))
-    if user is None:
-        raise credentials_error()
+    user = await users.get(user_id)
+    if user is None or user.token_version != claims.version:
+        raise credentials_error()  # deleted, or the e-mail or password changed since
     return user
 
 

@@ -9,6 +9,7 @@ accepted algorithm, so ``alg: none`` or any other algorithm is refused.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from jose import JWTError, jwt
@@ -65,21 +66,33 @@ class PasswordHasher:
         self.context.verify(password, self.dummy_hash)
 
 
+@dataclass(frozen=True)
+class TokenClaims:
+    subject: str  # the user id, as issued: str(id)
+    version: int  # the user's token_version when the token was issued
+
+
 def create_access_token(
     subject: str | int,
     *,
+    version: int,
     secret_key: str,
     expires_delta: timedelta,
     now: datetime | None = None,
 ) -> str:
     issued_at = now or utcnow()
-    claims = {"sub": str(subject), "iat": issued_at, "exp": issued_at + expires_delta}
+    claims = {
+        "sub": str(subject),
+        "ver": version,
+        "iat": issued_at,
+        "exp": issued_at + expires_delta,
+    }
     token: str = jwt.encode(claims, secret_key, algorithm=JWT_ALGORITHM)
     return token
 
 
-def decode_access_token(token: str, *, secret_key: str) -> str | None:
-    """Return the token's subject, or None if the token is not valid now."""
+def decode_access_token(token: str, *, secret_key: str) -> TokenClaims | None:
+    """Return the token's claims, or None if the token is not valid now."""
     try:
         claims = jwt.decode(
             token,
@@ -89,5 +102,7 @@ def decode_access_token(token: str, *, secret_key: str) -> str | None:
         )
     except JWTError:  # bad signature or algorithm, expired, malformed, missing claims
         return None
-    subject: str = claims["sub"]  # python-jose has checked that it is a string
-    return subject
+    version = claims.get("ver")
+    if type(version) is not int:  # missing, or not an integer (a bool is not one either)
+        return None
+    return TokenClaims(claims["sub"], version)  # python-jose has checked sub is a string

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from src.db.base import Base
@@ -11,6 +11,9 @@ from src.utils.time import utcnow
 
 __all__ = ["Base", "User"]  # Base too: importing it from here registers the tables
 
+# The largest id PostgreSQL's integer column holds (SQLite's is wider); no id or
+# offset the API accepts is larger.
+MAX_ID = 2**31 - 1
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 100
 
@@ -25,5 +28,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     hashed_password: Mapped[str] = mapped_column(String(255))
+    # Every token carries the version it was issued at; changing the e-mail or the
+    # password raises it, which refuses all tokens issued before.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

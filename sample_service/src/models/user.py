@@ -1,31 +1,11 @@
 """Request and response bodies for users. No response model has a password field."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    StringConstraints,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128
-
-
-def normalize_email(value: str) -> str:
-    """One spelling per address, so uniqueness and login ignore case."""
-    return value.strip().lower()
-
-
-Email = Annotated[EmailStr, AfterValidator(normalize_email)]
-# Names are trimmed; passwords are taken exactly as typed.
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
+from src.models.fields import PASSWORD_MAX_LENGTH, Email, Name, Password
 
 
 class UserCreate(BaseModel):
@@ -36,16 +16,33 @@ class UserCreate(BaseModel):
     password: Password
 
 
-class UserUpdate(BaseModel):
-    """Fields to change; an omitted field keeps its value, null is refused."""
+def _offer_no_null(schema: dict[str, Any]) -> None:
+    """None only stands for an omitted field, and null is refused: the schema
+    shows each field as its one non-null type, with no default."""
+    for field in schema["properties"].values():
+        types = [t for t in field.pop("anyOf", []) if t != {"type": "null"}]
+        field.update(*types)
+        field.pop("default", None)
 
-    model_config = ConfigDict(extra="forbid")
+
+class UserUpdate(BaseModel):
+    """Fields to change; an omitted field keeps its value, null is refused.
+
+    Changing the e-mail or the password also takes the current password.
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_offer_no_null)
 
     email: Email | None = None
     name: Name | None = None
     password: Password | None = None
+    current_password: str | None = Field(default=None, max_length=PASSWORD_MAX_LENGTH)
 
-    @field_validator("email", "name", "password", mode="before")
+    @property
+    def changes_credentials(self) -> bool:
+        return self.email is not None or self.password is not None
+
+    @field_validator("email", "name", "password", "current_password", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
@@ -54,6 +51,8 @@ class UserUpdate(BaseModel):
 
 
 class UserRead(BaseModel):
+    """A user's own account, e-mail included: only ever shown to that user."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -61,3 +60,16 @@ class UserRead(BaseModel):
     name: str
     created_at: datetime
     updated_at: datetime
+
+
+class UserPublic(BaseModel):
+    """What any signed-in user may see of another: no e-mail, no update time.
+
+    Registration is open, so everything here is as good as public.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    created_at: datetime

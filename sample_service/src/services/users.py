@@ -3,13 +3,15 @@
 from collections.abc import Sequence
 
 from anyio import to_thread
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from src.core.security import PasswordHasher
 from src.db.models import User
-from src.models.user import PASSWORD_MAX_LENGTH, UserCreate, UserUpdate, normalize_email
+from src.models.fields import canonical_email, unhashable_password
+from src.models.user import UserCreate, UserUpdate
 
 
 class EmailAlreadyRegistered(Exception):
@@ -18,6 +20,10 @@ class EmailAlreadyRegistered(Exception):
     def __init__(self, email: str) -> None:
         super().__init__(email)
         self.email = email
+
+
+class UserGone(Exception):
+    """The user was deleted (by a concurrent request) after it was loaded."""
 
 
 class UserService:
@@ -35,7 +41,12 @@ class UserService:
         return await self.session.get(User, user_id)
 
     async def get_by_email(self, email: str) -> User | None:
-        return await self.session.scalar(select(User).where(User.email == normalize_email(email)))
+        """The user with this address in any spelling; None also when it is not an address."""
+        try:
+            canonical = canonical_email(email)
+        except ValueError:
+            return None
+        return await self.session.scalar(select(User).where(User.email == canonical))
 
     async def create(self, data: UserCreate) -> User:
         user = User(
@@ -46,7 +57,14 @@ class UserService:
         return user
 
     async def update(self, user: User, data: UserUpdate) -> User:
-        changes = data.model_dump(exclude_unset=True)
+        """Apply ``data``; the caller has checked ``current_password`` when it is needed.
+
+        A new e-mail or password raises the token version: every token issued
+        before is refused from then on.
+        """
+        changes = data.model_dump(exclude_unset=True, exclude={"current_password"})
+        if data.changes_credentials:
+            user.token_version += 1
         if "password" in changes:
             user.hashed_password = await self._hash(changes.pop("password"))
         for field, value in changes.items():
@@ -54,9 +72,19 @@ class UserService:
         await self._commit(user.email)
         return user
 
+    async def check_password(self, user: User, password: str) -> bool:
+        """Whether ``password`` is this user's (no rehash: that is login's business)."""
+        if unhashable_password(password):
+            return False
+        valid, _ = await to_thread.run_sync(self.hasher.verify, password, user.hashed_password)
+        return valid
+
     async def delete(self, user: User) -> None:
-        await self.session.delete(user)
+        """Delete ``user``; UserGone if a concurrent request already did."""
+        result = await self.session.execute(delete(User).where(User.id == user.id))
         await self.session.commit()
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise UserGone
 
     async def authenticate(self, email: str, password: str) -> User | None:
         """The user these credentials belong to, or None.
@@ -64,7 +92,7 @@ class UserService:
         An unknown e-mail costs one verification against a dummy hash, the same
         work as a wrong password, so response times do not tell which it was.
         """
-        if len(password) > PASSWORD_MAX_LENGTH:
+        if unhashable_password(password):
             return None  # no account can have it; refuse before any hashing
         user = await self.get_by_email(email)
         if user is None:
@@ -89,3 +117,6 @@ class UserService:
         except IntegrityError:
             await self.session.rollback()
             raise EmailAlreadyRegistered(email) from None
+        except StaleDataError:  # the UPDATE matched no row: deleted since it was loaded
+            await self.session.rollback()
+            raise UserGone from None
