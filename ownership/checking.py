@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import git
+from .core.bulk import decisions_for
+from .core.engine import Engine
+from .core.model import Rule
 from .identity import Actor, Clues, identify
-from .matching import Engine
-from .model import Rule
-
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def check_changes(
             return [Violation(commit, None, None, None, "unidentified", None, ())], Checked(commit, actor, len(written))
         return [], Checked(commit, actor, len(written))
     agent, paths = actor.agent, [path for path, _, _ in written]
-    decisions = engine.for_paths(paths)  # one path at a time, or Bulk for many: the same answers
+    decisions = decisions_for(engine, paths)  # one path at a time, or Bulk for many: the same answers
     allowed = decisions.writable(agent)
 
     owners_of = decisions.owners_of() if len(allowed) < len(paths) else {}

@@ -48,7 +48,7 @@ def explain(
     ws: Workspace, agent: str | None, as_json: bool, fmt: str | None, stdin: bool, nul: bool, paths: tuple[str, ...]
 ) -> int:  # fmt: skip
     """Each agent's decision for each PATH, with the rule that decided it."""
-    from .matching import Bulk
+    from .core.bulk import Bulk
 
     if as_json and fmt not in (None, "json"):
         raise UsageError(f"--json means --format json; it cannot go with --format {fmt}")
@@ -116,7 +116,7 @@ def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
     agents = [ws.contract.agent(n) for n in names]
     listing = None
     if files:
-        from .matching import Bulk
+        from .core.bulk import Bulk
 
         listing = {n: {} for n in names}
         bulk = Bulk(engine, ws.tracked_files)

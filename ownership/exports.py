@@ -26,9 +26,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import ContractError, ContractErrors, UsageError, excerpt
-from .globs import GlobError, translate
-from .matching import Engine
-from .model import SECTIONS, Contract, Problem, Rule
+from .core.globs import GlobError, translate
+from .core.engine import Engine
+from .core.model import SECTIONS, Contract, Problem, Rule
 
 CODEOWNERS_PLACES = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
 CONTRACT_MD = "CONTRACT.md"

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from . import git
 from .errors import UsageError
-from .matching import Engine
-from .model import Contract, Decision, Rule
+from .core.engine import Engine
+from .core.model import Contract, Decision, Rule
 from .workspace import Workspace
 
 FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import UsageError, excerpt
-from .model import Contract
+from .core.model import Contract
 
 
 @dataclass(frozen=True)

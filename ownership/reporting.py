@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .model import SECTIONS, Agent, Decision, Rule
+from .core.model import SECTIONS, Agent, Decision, Rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
 if TYPE_CHECKING:
     from .lint import LintResult
-    from .matching import Engine
+    from .core.engine import Engine
 
 SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touch"}
 

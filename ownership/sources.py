@@ -12,8 +12,8 @@ import re
 from typing import Protocol
 
 from .errors import ContractError, ContractErrors, excerpt
-from .globs import GlobError, strip_trailing_spaces, translate
-from .model import CONTRACT_CANDIDATES, Agent, Contract, Identity, Problem, Rule
+from .core.globs import GlobError, strip_trailing_spaces, translate
+from .core.model import CONTRACT_CANDIDATES, Agent, Contract, Identity, Problem, Rule
 
 DISCOVERED_AGENTS = ".claude/agents/*.md"
 MAX_FILE_BYTES = 1024 * 1024  # a contract or agent file is at most 1 MiB (the README says so)

@@ -8,8 +8,8 @@ from functools import cached_property
 
 from . import git
 from .errors import UsageError, excerpt
-from .matching import Engine
-from .model import CONTRACT_CANDIDATES, Contract
+from .core.engine import Engine
+from .core.model import CONTRACT_CANDIDATES, Contract
 
 
 def watched_places(contract: Contract) -> list[str]:

@@ -298,7 +298,7 @@ def test_a_corrupt_cache_entry_is_read_afresh(example, check) -> None:
 
 def test_a_large_change_is_decided_in_bulk_with_the_same_answers(example, check) -> None:
     """Past BULK_FROM paths, check decides all paths at once; every violation still names rule and owners."""
-    from ownership.matching import BULK_FROM
+    from ownership.core.engine import BULK_FROM
 
     files = {f"svc/src/db/migrations/{n:04}.py": "x\n" for n in range(BULK_FROM + 50)}
     files.update({f"svc/src/api/{n:04}.py": "x\n" for n in range(20)})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ownership import git
 from ownership.sources import WorkTreeReader, load
-from ownership.matching import Engine
+from ownership.core.engine import Engine
 
 TOP = Path(__file__).resolve().parents[1]
 

@@ -497,8 +497,8 @@ def test_property_export_agrees_with_github_rules_or_refuses() -> None:
     """Random contracts over a fixed tree: the export is refused (an unwritable path) or exact on every file."""
     from ownership.errors import ContractErrors
     from ownership.exports import codeowners_lines, render_codeowners
-    from ownership.matching import Engine
-    from ownership.model import Agent, Contract, Rule
+    from ownership.core.engine import Engine
+    from ownership.core.model import Agent, Contract, Rule
 
     pool = [
         "*",
@@ -549,8 +549,8 @@ def test_property_export_is_what_git_decides(tmp_path) -> None:
     """
     from ownership.errors import ContractErrors
     from ownership.exports import codeowners_lines, render_codeowners
-    from ownership.matching import Engine
-    from ownership.model import Agent, Contract, Rule
+    from ownership.core.engine import Engine
+    from ownership.core.model import Agent, Contract, Rule
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     pool = ["*", "a/**", "a/*", "a/b/", "*.py", "b", "**/c/**", "!a/b/**", "!a/b/", "!*.md", "!a/", "!/a/*/"]
@@ -615,7 +615,7 @@ def random_codeowners(rng, pool: list[str]) -> list:
 def test_property_import_agrees_with_github_rules(pool: list[str], seed: int, untaking: int) -> None:
     """Random CODEOWNERS files: the imported contract gives every file GitHub's owners."""
     from ownership.exports import contract_yaml
-    from ownership.matching import Engine
+    from ownership.core.engine import Engine
     from ownership.sources import load
 
     class Reader:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from ownership.globs import GlobError, strip_trailing_spaces, translate
-from ownership.matching import Bulk, Engine, Section
-from ownership.model import Agent, Contract, Rule
+from ownership.core.globs import GlobError, strip_trailing_spaces, translate
+from ownership.core.bulk import Bulk
+from ownership.core.engine import Engine, Section
+from ownership.core.model import Agent, Contract, Rule
 
 # --- the oracle --------------------------------------------------------------
 
