@@ -141,7 +141,7 @@ class Workspace:
 
     def _committed(self, rev: str) -> Contract | None:
         """The contract at `rev` (cached by its files' object ids), or None when none is committed there."""
-        from . import cache
+        from .git import cache
 
         git_dir = self.info.git_dir
         places = [*CONTRACT_CANDIDATES, ".claude/agents", *cache.watched(git_dir)]

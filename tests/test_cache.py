@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ownership import __version__, cache
+from ownership import __version__
+from ownership.git import cache
 from ownership.sources import WorkTreeReader, load
 from tests.conftest import Repo
 

@@ -17,7 +17,7 @@ import pytest
 
 from ownership import git
 from ownership.errors import GitError
-from ownership.git import Change, CommitInfo
+from ownership.git import Change, CommitInfo, commits
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -354,7 +354,7 @@ def test_without_remerge_diff_a_merge_counts_what_differs_from_every_parent(fork
     )
     shim.chmod(0o755)
     monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(git, "_remerge_diff", True)
+    monkeypatch.setattr(commits, "_remerge_diff", True)
     subprocess.run(["git", "merge", "-q", "side"], cwd=forked, capture_output=True)
     put(forked, "conflict.txt", "resolved\n")
     put(forked, "untouched.txt", "evil\n")
@@ -365,7 +365,7 @@ def test_without_remerge_diff_a_merge_counts_what_differs_from_every_parent(fork
         Change("shared.txt", "M"),  # merged cleanly, but differs from both parents
         Change("untouched.txt", "M"),
     ]  # the evil revert of taken.txt equals side's version: the combined diff cannot see it
-    assert git._remerge_diff is False
+    assert commits._remerge_diff is False
     assert git.commit_changes(forked, "side") == [
         Change("conflict.txt", "M"),
         Change("shared.txt", "M"),

@@ -20,8 +20,8 @@ from __future__ import annotations
 import marshal
 import os
 
-from . import __version__
-from .core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
+from .. import __version__
+from ..core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
 
 KEEP = 16  # entries kept; older ones are removed when a new one is written
 FORMAT = "ownership-contract-cache/1"  # the layout below; change it with the layout
