@@ -139,8 +139,8 @@ def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:
     """Check the contract against itself, the tracked files and the files exported from it."""
     from dataclasses import replace
 
-    from .exports import stale_exports
-    from .lint import lint as run_lint
+    from .exports.stale import stale_exports
+    from .checking.lint import lint as run_lint
     from .sarif import lint_sarif
 
     fmt = fmt or ("json" if as_json else "text")
@@ -179,7 +179,7 @@ cli.add_command(doctor)
 
 def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
     """What may name the acting agent; git is asked only when nothing stronger answered."""
-    from .identity import Clues
+    from .checking.identity import Clues
 
     env = os.environ.get("OWNERSHIP_AGENT")
     if agent or env:
@@ -234,8 +234,8 @@ def check(
     agent: str | None, fmt: str, paths: tuple[str, ...],
 ) -> int:  # fmt: skip
     """Check changes against the lane of the agent that made them. Exit 1 on any violation."""
-    from .checking import CheckResult, check_changes, check_commits
-    from .identity import identify
+    from .checking.check import CheckResult, check_changes, check_commits
+    from .checking.identity import identify
 
     chosen = [m for m in (mode, rev_range and "--range", pre_push and "--pre-push", paths and "PATH") if m]
     if len(chosen) > 1:

@@ -45,7 +45,7 @@ def _write(full: str, text: str, shown: str) -> bool:
 
 
 def _export(ws: Workspace, kind: str, output: str | None) -> int:
-    from .exports import generate
+    from .exports.stale import generate
 
     full, relative = _output_path(ws, output)
     text = generate(kind, ws.engine, ws.tracked_files, relative, ws.contract_option)
@@ -99,7 +99,7 @@ def import_group() -> None:
 @click.pass_obj
 def import_codeowners(ws: Workspace, file: str, output: str | None, force: bool) -> int:
     """An ownership.yaml with one agent per CODEOWNERS owner, checked on every tracked file."""
-    from .exports import import_codeowners as convert
+    from .exports.codeowners_import import import_codeowners as convert
 
     source_full = os.path.join(ws.cwd, file)
     try:
@@ -138,7 +138,7 @@ def init(ws: Workspace, skip_claude: bool) -> int:
 @click.pass_obj
 def map_command(ws: Workspace, output: str | None) -> int:
     """One self-contained HTML page: the tree, each file coloured by its owning agent."""
-    from .ownership_map import render_map
+    from .exports.map import render_map
 
     full, relative = _output_path(ws, output)
     html = render_map(ws)

@@ -257,7 +257,7 @@ def _uncommitted(repo: str, paths: list[str]) -> list[str]:
 
 
 def _lint_summary(repo: str, contract_option: str | None, touched: list[str]) -> None:
-    from .lint import lint
+    from .checking.lint import lint
     from .reporting import lint_summary
     from .workspace import Workspace
 

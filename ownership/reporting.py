@@ -6,7 +6,7 @@ from .core.model import SECTIONS, Agent, Decision, Rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
 if TYPE_CHECKING:
-    from .lint import LintResult
+    from .checking.lint import LintResult
     from .core.engine import Engine
 
 SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touch"}

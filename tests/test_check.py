@@ -421,8 +421,8 @@ def _long_history(repo: Repo) -> str:
 
 def test_a_long_range_checks_each_commit_exactly_as_alone(example, check) -> None:
     """Reading a range in a few git calls must not mix commits up: the same result as reading each one alone."""
-    from ownership.checking import check_changes, check_commits
-    from ownership.identity import Clues, identify
+    from ownership.checking.check import check_changes, check_commits
+    from ownership.checking.identity import Clues, identify
     from ownership.workspace import Workspace
 
     base = _long_history(example)

@@ -15,7 +15,9 @@ import pytest
 from codeowners import CodeOwners
 
 from ownership import git
-from ownership.exports import agent_name, codeowners_regex, ownership_of, translate_rule
+from ownership.exports.codeowners import translate_rule
+from ownership.exports.codeowners_import import agent_name
+from ownership.exports.common import codeowners_regex, ownership_of
 from ownership.workspace import Workspace
 from tests.conftest import agent_file
 
@@ -496,7 +498,7 @@ FILES = [
 def test_property_export_agrees_with_github_rules_or_refuses() -> None:
     """Random contracts over a fixed tree: the export is refused (an unwritable path) or exact on every file."""
     from ownership.errors import ContractErrors
-    from ownership.exports import codeowners_lines, render_codeowners
+    from ownership.exports.codeowners import codeowners_lines, render_codeowners
     from ownership.core.engine import Engine
     from ownership.core.model import Agent, Contract, Rule
 
@@ -548,7 +550,7 @@ def test_property_export_is_what_git_decides(tmp_path) -> None:
     OWNS), not with our engine.
     """
     from ownership.errors import ContractErrors
-    from ownership.exports import codeowners_lines, render_codeowners
+    from ownership.exports.codeowners import codeowners_lines, render_codeowners
     from ownership.core.engine import Engine
     from ownership.core.model import Agent, Contract, Rule
 
@@ -597,7 +599,7 @@ IMPORT_FILES = [f.removeprefix("svc/") for f in FILES if f.startswith("svc/") an
 
 
 def random_codeowners(rng, pool: list[str]) -> list:
-    from ownership.exports import Line
+    from ownership.exports.common import Line
 
     while True:
         lines = [
@@ -614,7 +616,7 @@ def random_codeowners(rng, pool: list[str]) -> list:
 )
 def test_property_import_agrees_with_github_rules(pool: list[str], seed: int, untaking: int) -> None:
     """Random CODEOWNERS files: the imported contract gives every file GitHub's owners."""
-    from ownership.exports import contract_yaml
+    from ownership.exports.codeowners_import import contract_yaml
     from ownership.core.engine import Engine
     from ownership.sources import load
 
@@ -656,7 +658,7 @@ def test_property_imported_rules_are_what_git_decides(tmp_path) -> None:
     """Each imported agent's OWNS, as a .gitignore, makes git ignore exactly the files GitHub gives it."""
     import yaml
 
-    from ownership.exports import contract_yaml
+    from ownership.exports.codeowners_import import contract_yaml
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     rng = __import__("random").Random(9)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import git
-from .core.bulk import decisions_for
-from .core.engine import Engine
-from .core.model import Rule
+from .. import git
+from ..core.bulk import decisions_for
+from ..core.engine import Engine
+from ..core.model import Rule
 from .identity import Actor, Clues, identify
 
 

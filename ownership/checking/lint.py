@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .errors import excerpt
-from .core.engine import Engine
-from .core.model import SECTIONS, Problem, Rule
+from ..errors import excerpt
+from ..core.engine import Engine
+from ..core.model import SECTIONS, Problem, Rule
 
 EXAMPLES = 5
 
@@ -32,7 +32,7 @@ class LintResult:
 
 
 def lint(engine: Engine, tracked: list[str]) -> LintResult:
-    from .core.bulk import Bulk
+    from ..core.bulk import Bulk
 
     contract = engine.contract
     bulk = Bulk(engine, tracked)

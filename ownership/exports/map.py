@@ -12,7 +12,7 @@ import html
 import re
 from collections import Counter
 
-from .exports import Ownership, ownership_of
+from .common import Ownership, ownership_of
 
 PALETTE = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F")
 # The colour names Claude Code's agent files use, as CSS colours.
