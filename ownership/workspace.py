@@ -7,9 +7,9 @@ import re
 from functools import cached_property
 
 from . import git
-from .errors import UsageError, excerpt
 from .core.engine import Engine
 from .core.model import CONTRACT_CANDIDATES, Contract
+from .errors import UsageError, excerpt
 
 
 def watched_places(contract: Contract) -> list[str]:

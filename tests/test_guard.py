@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ownership.cli import main
-from ownership.shell import written_paths
+from ownership.guard.shell import written_paths
 from tests.conftest import Repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -472,7 +472,7 @@ def test_quoted_operators_read_as_operators_an_error_towards_denying(tree: Path)
 def test_bashlex_is_not_imported(example: Repo) -> None:
     """The Bash reader uses the standard library's shlex: bashlex's import alone costs about 65 ms."""
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, ownership.shell; print('bashlex' in sys.modules)"],
+        [sys.executable, "-c", "import sys, ownership.guard.shell; print('bashlex' in sys.modules)"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert proc.stdout == "False\n"

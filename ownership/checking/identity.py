@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import UsageError, excerpt
 from ..core.model import Contract
+from ..errors import UsageError, excerpt
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..errors import excerpt
 from ..core.engine import Engine
 from ..core.model import SECTIONS, Problem, Rule
+from ..errors import excerpt
 
 EXAMPLES = 5
 

@@ -1,50 +1,14 @@
-"""Results → text and JSON. Nothing here decides anything."""
+"""Results → text, for people: explain, can-write, lanes, lint, check. Nothing here decides anything."""
 
 from __future__ import annotations
 
-from .core.model import SECTIONS, Agent, Decision, Rule
+from ..core.model import SECTIONS, Agent, Decision, Rule
+from .common import SECTION_TITLES, rule_text, show_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
 if TYPE_CHECKING:
-    from .checking.lint import LintResult
-    from .core.engine import Engine
-
-SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touch"}
-
-
-def show_path(path: str) -> str:
-    """A path safe to print on one line: git-style quoted when it holds control or undecodable bytes."""
-    if path.isprintable() and not path.startswith('"'):  # undecodable bytes (surrogates) are not printable
-        return path
-    out = []
-    for c in path:
-        if "\udc80" <= c <= "\udcff":
-            out.append(f"\\{ord(c) - 0xDC00:03o}")
-        elif c in '"\\':
-            out.append("\\" + c)
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif not c.isprintable():
-            out.append(f"\\{ord(c):03o}" if ord(c) < 256 else c.encode("unicode_escape").decode())
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-def dumps(data) -> str:
-    import json
-
-    return json.dumps(data, indent=2)
-
-
-def rule_text(rule: Rule | None) -> str:
-    if rule is None:
-        return "no rule names it"
-    return f"{rule.pattern} ({rule.where})"
-
-
+    from ..checking.lint import LintResult
+    from ..core.engine import Engine
 
 
 # --- explain ---------------------------------------------------------------
@@ -76,46 +40,7 @@ class ExplainText:
         return f"{show_path(path)}\n{block}"
 
 
-class ExplainJsonLines(ExplainText):
-    """explain as JSON Lines: one compact object a path, `{"path": ..., "agents": [...]}`."""
-
-    def block(self, answers) -> str:
-        import json
-
-        agents = [{"agent": name, "access": access, "can_write": can, "rule": rule.to_json() if rule else None}
-                  for name, (access, can, rule) in zip(self.names, answers)]  # fmt: skip
-        return json.dumps(agents, separators=(",", ":"))
-
-    def __init__(self, names: list[str]) -> None:
-        from json.encoder import encode_basestring_ascii
-
-        super().__init__(names)
-        self.quote = encode_basestring_ascii  # what json.dumps does to a str, in C
-
-    def entry(self, path: str, block: str) -> str:
-        return f'{{"path":{self.quote(path)},"agents":{block}}}'
-
-
-class ExplainJson(ExplainJsonLines):
-    """explain as one JSON array of the JSON Lines objects, one a line."""
-
-    start, between, end = "[\n", ",\n", "\n]\n"
-
-
-EXPLAIN_REPORTERS = {"text": ExplainText, "json": ExplainJson, "jsonl": ExplainJsonLines}
-
-
 # --- can-write -------------------------------------------------------------
-
-
-def can_write_json(decision: Decision, owners: list[str]) -> dict:
-    return {
-        "path": decision.path,
-        "can_write": decision.can_write,
-        "access": decision.access,
-        "rule": decision.rule.to_json() if decision.rule else None,
-        "owners": owners,
-    }
 
 
 def can_write_text(decision: Decision, owners: list[str]) -> str:
@@ -125,24 +50,7 @@ def can_write_text(decision: Decision, owners: list[str]) -> str:
     hand_to = ", ".join(owners) if owners else "no agent (a person must change it)"
     return f"{path}: no, {decision.access} for {decision.agent} by {rule_text(decision.rule)}; owners: {hand_to}"
 
-
 # --- lanes -----------------------------------------------------------------
-
-
-def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, list[str]]] | None) -> dict:
-    out = []
-    for agent in agents:
-        entry = {
-            "agent": agent.name,
-            "source": agent.source,
-            "line": agent.line,
-            **{s: [dict(r.to_json(), comment=r.comment) for r in agent.rules(s)] for s in SECTIONS},
-        }
-        if files is not None:
-            entry["files"] = files[agent.name]
-        out.append(entry)
-    protected = [r.to_json() for r in engine.contract.protected]
-    return {"root": engine.contract.root or ".", "unlisted": engine.contract.unlisted, "agents": out, "protected": protected}
 
 
 def lanes_text(engine: Engine, agents: list[Agent], files: dict[str, dict[str, list[str]]] | None) -> str:
@@ -187,20 +95,6 @@ def lint_text(result: LintResult, strict: bool) -> str:
     return "\n".join(lines)
 
 
-def lint_json(result: LintResult, strict: bool) -> dict:
-    return {
-        "ok": result.ok(strict),
-        "problems": [p.to_json() for p in result.problems],
-        "summary": {
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "agents": result.agents,
-            "rules": result.rules,
-            "files": result.files,
-        },
-    }
-
-
 # --- check -----------------------------------------------------------------
 
 
@@ -240,38 +134,3 @@ def check_summary(result, what: str) -> str:
 
 def check_text(result, what: str) -> str:
     return "\n".join([*(violation_text(v) for v in result.violations), check_summary(result, what)])
-
-
-def check_json(result, what: str) -> str:
-    return dumps(
-        {
-            "violations": [v.to_json() for v in result.violations],
-            "checked": {"commits": result.commits, "paths": result.paths},
-            "ok": result.ok,
-            "summary": check_summary(result, what),
-        }
-    )
-
-
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
-def check_github(result, what: str) -> str:
-    lines = []
-    for v in result.violations:
-        message = violation_text(v)
-        where = f"file={_gh_escape(v.path, True)}," if v.path else ""
-        lines.append(f"::error {where}title={_gh_escape('ownership: ' + v.access, True)}::{_gh_escape(message)}")
-    lines.append(check_summary(result, what))
-    return "\n".join(lines)
-
-
-def check_sarif(result, what: str) -> str:
-    from .sarif import check_sarif as render  # loaded only when asked for
-
-    return render(result, what)
-
-
-CHECK_REPORTERS = {"text": check_text, "json": check_json, "github": check_github, "sarif": check_sarif}

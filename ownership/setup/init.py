@@ -14,7 +14,7 @@ import re
 
 import click
 
-from .errors import ContractErrors, UsageError
+from ..errors import ContractErrors, UsageError
 
 CONTRACT = "ownership.yaml"
 PRE_COMMIT = ".pre-commit-config.yaml"
@@ -174,7 +174,7 @@ def _write(path: str, text: str) -> None:
 
 
 def run_init(ws, skip_claude: bool) -> int:
-    from .sources import discover
+    from ..sources import discover
 
     if not ws.in_git:
         raise UsageError(f"{ws.cwd} is not inside a git repository; run 'git init' first")
@@ -229,7 +229,7 @@ def _install_claude(ws) -> None:
     """`ownership install claude`, through its merge function: the guard's hooks in .claude/settings.json."""
     import json
 
-    from .agent_hooks import guard_command, merge_claude_settings
+    from ..guard.installers import guard_command, merge_claude_settings
 
     path = os.path.join(ws.repo, CLAUDE_SETTINGS)
     text = _read(path)
@@ -250,16 +250,16 @@ def _install_claude(ws) -> None:
 
 def _uncommitted(repo: str, paths: list[str]) -> list[str]:
     """The paths that are new or changed since HEAD: what is left to commit."""
-    from . import git
+    from .. import git
 
     out = git.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths], repo)
     return sorted({os.fsdecode(entry[3:]) for entry in out.split(b"\0") if len(entry) > 3})
 
 
 def _lint_summary(repo: str, contract_option: str | None, touched: list[str]) -> None:
-    from .checking.lint import lint
-    from .reporting import lint_summary
-    from .workspace import Workspace
+    from ..checking.lint import lint
+    from ..report.text import lint_summary
+    from ..workspace import Workspace
 
     fresh = Workspace(repo, contract_option)
     try:

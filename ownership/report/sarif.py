@@ -1,11 +1,13 @@
 """Results → SARIF 2.1.0, for GitHub code scanning (`check --format sarif`, `lint --format sarif`).
 
-Imported by reporting.py on the hook path, so it imports nothing but json.
+Loaded only when SARIF is asked for (see registry.py).
 """
 
 from __future__ import annotations
 
 import json
+
+from .text import check_summary, violation_text
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 VERSION = "2.1.0"
@@ -109,7 +111,7 @@ def _rules(table: dict, used: list[str]) -> tuple[list[dict], dict[str, int]]:
 
 
 def _log(rules: list[dict], results: list[dict], summary: str) -> str:
-    from . import __version__
+    from .. import __version__
 
     run = {
         "tool": {
@@ -129,8 +131,6 @@ def _log(rules: list[dict], results: list[dict], summary: str) -> str:
 
 def check_sarif(result, what: str) -> str:
     """`check` violations: one result a violating path, located at the path; the deciding rule as related."""
-    from .reporting import check_summary, violation_text
-
     rules, index = _rules(CHECK_RULES, [v.access for v in result.violations])
     results = []
     for v in result.violations:

@@ -28,6 +28,11 @@ Paths come back absolute, as typed (`..` collapsed later by the guard); a
 folder ends with '/'. The filesystem is consulted only to read a command as the
 command would (is the destination of `cp` an existing folder? which files does
 a glob match?), never written.
+
+Why one module of ~770 lines: the tokeniser, the command reader and the
+per-command operand tables share one small state (the tokens and where each
+touched the next), and this reader is due to be replaced by a tree-sitter
+reader; splitting it now would be churn in code that will be deleted.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The commands that connect the contract to the rest of a repository: export, import, init, map.
 
-Registered on the `ownership` group by cli.py; each imports what it needs when it runs,
+Registered on the `ownership` group by cli/main.py; each imports what it needs when it runs,
 so `ownership check` (the hook path) never loads this module's helpers.
 """
 
@@ -10,8 +10,8 @@ import os
 
 import click
 
-from .errors import UsageError
-from .workspace import Workspace
+from ..errors import UsageError
+from ..workspace import Workspace
 
 
 def _output_path(ws: Workspace, output: str | None) -> tuple[str | None, str | None]:
@@ -45,7 +45,7 @@ def _write(full: str, text: str, shown: str) -> bool:
 
 
 def _export(ws: Workspace, kind: str, output: str | None) -> int:
-    from .exports.stale import generate
+    from ..exports.stale import generate
 
     full, relative = _output_path(ws, output)
     text = generate(kind, ws.engine, ws.tracked_files, relative, ws.contract_option)
@@ -99,7 +99,7 @@ def import_group() -> None:
 @click.pass_obj
 def import_codeowners(ws: Workspace, file: str, output: str | None, force: bool) -> int:
     """An ownership.yaml with one agent per CODEOWNERS owner, checked on every tracked file."""
-    from .exports.codeowners_import import import_codeowners as convert
+    from ..exports.codeowners_import import import_codeowners as convert
 
     source_full = os.path.join(ws.cwd, file)
     try:
@@ -128,7 +128,7 @@ def import_codeowners(ws: Workspace, file: str, output: str | None, force: bool)
 @click.pass_obj
 def init(ws: Workspace, skip_claude: bool) -> int:
     """Set up a repository: ownership.yaml, the pre-commit hooks, the Claude hooks; then lint."""
-    from .init import run_init
+    from ..setup.init import run_init
 
     return run_init(ws, skip_claude)
 
@@ -138,7 +138,7 @@ def init(ws: Workspace, skip_claude: bool) -> int:
 @click.pass_obj
 def map_command(ws: Workspace, output: str | None) -> int:
     """One self-contained HTML page: the tree, each file coloured by its owning agent."""
-    from .exports.map import render_map
+    from ..exports.map import render_map
 
     full, relative = _output_path(ws, output)
     html = render_map(ws)
