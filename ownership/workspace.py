@@ -33,9 +33,7 @@ _ODD_IN_LIST = ("//", "\0/", "\0\0", "/./", "/../", "\0./", "\0../", "/.\0", "/.
 def _plain_list(paths: list[str]) -> bool:
     """`_plain` for every path at once, by substring search over the NUL-joined list (C speed)."""
     text = "\0" + "\0".join(paths) + "\0"
-    return not any(odd in text for odd in _ODD_IN_LIST) and not any(
-        f"\0{dots}\0" in text for dots in (".", "..")
-    )
+    return not any(odd in text for odd in _ODD_IN_LIST) and not any(f"\0{dots}\0" in text for dots in (".", ".."))
 
 
 def _plain(path: str) -> bool:

@@ -52,7 +52,9 @@ def test_every_field_round_trips(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "m").mkdir()
-    (tmp_path / "m" / "b.md").write_text("---\nname: b\n---\n### OWNS\n| Path | Why |\n|--|--|\n| `x/**` | z |\n| text | no |\n")
+    (tmp_path / "m" / "b.md").write_text(
+        "---\nname: b\n---\n### OWNS\n| Path | Why |\n|--|--|\n| `x/**` | z |\n| text | no |\n"
+    )
     contract = load(WorkTreeReader(tmp_path), "c.yaml")
     assert contract.warnings and contract.identity.authors and contract.audit_log  # the test covers these fields
     cache.store(str(tmp_path), "k", contract)

@@ -52,7 +52,10 @@ def test_out_of_lane_staged_change_names_rule_and_owner(example, check) -> None:
 def test_a_person_is_allowed_unless_an_agent_is_required(example, check) -> None:
     stage(example, {"svc/src/db/migrations/0002_more.py": "up = 2\n"})
     code, out, _ = check(example)
-    assert (code, out) == (0, "check passed: 1 path(s) in the staged changes; no agent identified: a person is acting\n")
+    assert (code, out) == (
+        0,
+        "check passed: 1 path(s) in the staged changes; no agent identified: a person is acting\n",
+    )
     example.write({"contract/ownership.yaml": "root: svc\nagent_files: [agents/*.md]\nrequire_agent: true\n"})
     example.commit("require an agent")
     stage(example, {"svc/src/db/migrations/0003.py": "up = 3\n"})
@@ -65,7 +68,10 @@ def test_unknown_agent_is_an_error_not_a_pass(example, check) -> None:
     stage(example, {"svc/src/api/users.py": "users = [1]\n"})
     code, out, err = check(example, "--agent", "ghost")
     assert (code, out) == (2, "")
-    assert err == "ownership: --agent names 'ghost', which is not an agent of the contract (agents: api, db); fix the name\n"
+    assert (
+        err
+        == "ownership: --agent names 'ghost', which is not an agent of the contract (agents: api, db); fix the name\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +102,10 @@ def test_identity_sources(example, check, monkeypatch, how, expected) -> None:
     stage(example, {"svc/src/db/models.py": "models = [1]\n"})
     code, out, _ = check(example)
     assert code == 1
-    assert out.splitlines()[-1] == f"check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ({expected})"
+    assert (
+        out.splitlines()[-1]
+        == f"check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ({expected})"
+    )
 
 
 def test_agent_option_beats_environment(example, check, monkeypatch) -> None:
@@ -122,7 +131,9 @@ def test_rename_across_lanes_counts_both_paths(example, check) -> None:
     )
 
 
-@pytest.mark.parametrize("name", [b"svc/src/api/a\nb.py", b"svc/src/api/tab\there.py", b'svc/src/api/"q".py', b"svc/src/api/caf\xe9.py"])
+@pytest.mark.parametrize(
+    "name", [b"svc/src/api/a\nb.py", b"svc/src/api/tab\there.py", b'svc/src/api/"q".py', b"svc/src/api/caf\xe9.py"]
+)
 def test_hostile_names_hide_nothing(example, check, name) -> None:
     """A strange name placed before an out-of-lane change must not swallow it."""
     path = example.path / os.fsdecode(name)
@@ -222,7 +233,9 @@ def test_merge_checks_only_what_the_merge_introduces(example, check) -> None:
     violations = json.loads(out)["violations"]
     assert code == 1
     # the side commit (db, in lane) passes; the merge is blamed only for its own edit, not for models.py
-    assert [(v["commit"], v["agent"], v["path"]) for v in violations] == [(merge, "api", "svc/src/db/migrations/0001_init.py")]
+    assert [(v["commit"], v["agent"], v["path"]) for v in violations] == [
+        (merge, "api", "svc/src/db/migrations/0001_init.py")
+    ]
 
 
 def test_bad_range_is_bad_input(example, check) -> None:
@@ -253,7 +266,9 @@ def test_staged_merge_is_judged_by_what_it_adds(example, check) -> None:
     example.git("checkout", "-q", "main")
     example.write({"svc/src/api/users.py": "main users\n"})
     example.commit("api on main")
-    proc = subprocess.run(["git", "merge", "-q", "--no-commit", "side"], cwd=example.path, capture_output=True, check=False)
+    proc = subprocess.run(
+        ["git", "merge", "-q", "--no-commit", "side"], cwd=example.path, capture_output=True, check=False
+    )
     assert proc.returncode == 1  # users.py conflicts
     stage(example, {"svc/src/api/users.py": "resolved\n"})
     assert check(example, "--agent", "api")[0] == 0  # the resolution is api's own file; models.py came from side

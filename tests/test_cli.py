@@ -52,7 +52,9 @@ def test_explain_json_decisions(example, run, path, api, db) -> None:
     assert code == 0
     (entry,) = json.loads(out)
     assert entry["path"] == path
-    got = [(a["agent"], a["access"], a["can_write"], a["rule"]["pattern"] if a["rule"] else None) for a in entry["agents"]]
+    got = [
+        (a["agent"], a["access"], a["can_write"], a["rule"]["pattern"] if a["rule"] else None) for a in entry["agents"]
+    ]
     assert got == [("api", *api), ("db", *db)]
 
 
@@ -114,7 +116,9 @@ def test_path_outside_the_repository_is_bad_input(example, run) -> None:
 
 
 def test_explain_stdin_nul_separated_keeps_odd_names(example) -> None:
-    proc = script(example, "explain", "--json", "--agent", "api", "--stdin", "-z", input=b"svc/src/api/a\nb.py\0svc/caf\xe9.py\0")
+    proc = script(
+        example, "explain", "--json", "--agent", "api", "--stdin", "-z", input=b"svc/src/api/a\nb.py\0svc/caf\xe9.py\0"
+    )
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert [r["path"] for r in rows] == ["svc/src/api/a\nb.py", "svc/caf\udce9.py"]
@@ -191,7 +195,10 @@ def test_lanes_text(example, run) -> None:
 def test_lint_passes_on_a_clean_contract(example, run) -> None:
     code, out, _ = run(example, "lint", "--strict")
     assert code == 0, out
-    assert out == "lint passed: 0 error(s), 0 warning(s); 2 agents, 7 rules, 4 tracked files governed (strict: warnings fail)\n"
+    assert (
+        out
+        == "lint passed: 0 error(s), 0 warning(s); 2 agents, 7 rules, 4 tracked files governed (strict: warnings fail)\n"
+    )
 
 
 def test_lint_finds_every_kind_of_problem(example, run) -> None:
@@ -335,16 +342,21 @@ def test_usage_errors_exit_2(example) -> None:
 def test_command_imports_stay_light(repo) -> None:
     """The hook's import path: no FastAPI, SQLAlchemy or GitPython."""
     code = "import sys, ownership.cli; print(sorted(m for m in ('fastapi','sqlalchemy','git','pydantic') if m in sys.modules))"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ))
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ)
+    )
     assert proc.stdout.strip() == "[]"
 
 
 # --- hostile contracts: one line at file:line, exit 2, quickly -----------------
 
-LAUGHS = "".join(
-    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
-    for prev, name in zip([None, *"abcdefg"], "abcdefgh")
-) + "agents: {x: {owns: [x]}}\nunlisted: *h\n"  # expanded: 9**8 strings, 300 MB once printed
+LAUGHS = (
+    "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+        for prev, name in zip([None, *"abcdefg"], "abcdefgh")
+    )
+    + "agents: {x: {owns: [x]}}\nunlisted: *h\n"
+)  # expanded: 9**8 strings, 300 MB once printed
 
 ALIASES = "YAML aliases and anchors are not allowed in a contract; write the value out"
 
@@ -417,7 +429,9 @@ def test_hostile_contract_is_one_line_and_exit_2(repo, run, files, error) -> Non
 
 def test_a_non_utf8_agent_file_and_a_bom(repo, run) -> None:
     (repo.path / ".claude" / "agents").mkdir(parents=True)
-    (repo.path / ".claude" / "agents" / "a.md").write_bytes("\ufeff".encode() + agent_file("a", ["x/**"]).lstrip().encode())
+    (repo.path / ".claude" / "agents" / "a.md").write_bytes(
+        "\ufeff".encode() + agent_file("a", ["x/**"]).lstrip().encode()
+    )
     assert run(repo, "lanes")[0] == 0  # a leading byte order mark is read past
     (repo.path / ".claude" / "agents" / "b.md").write_bytes(b"---\nname: b\ndescription: caf\xe9\n---\n")
     assert run(repo, "lint") == (
@@ -454,7 +468,7 @@ def test_a_message_quotes_at_most_60_characters_of_a_value(example, run) -> None
         ("deny", "'deny'"),
         ("é" * 60, repr("é" * 60)),
         ("é" * 61, repr("é" * 60) + "..."),
-        (["lol"] * 9 ** 4, "['lol', 'lol', 'lol', 'lol', 'lol', 'lol', ...]"),
+        (["lol"] * 9**4, "['lol', 'lol', 'lol', 'lol', 'lol', 'lol', ...]"),
         (7, "7"),
         (None, "None"),
     ],

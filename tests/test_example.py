@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from ownership import git
-from ownership.sources import WorkTreeReader, load
 from ownership.core.engine import Engine
+from ownership.sources import WorkTreeReader, load
 
 TOP = Path(__file__).resolve().parents[1]
 

@@ -69,7 +69,7 @@ HARD = {
             "svc/web/index.html",
             "svc/web/js/app.js",
             "README.md",
-        )  # fmt: skip
+        )
     },
 }
 
@@ -303,7 +303,7 @@ def test_import_of_a_shallow_star_gives_subfolders_back(repo, run) -> None:
             "docs/x.md": "x\n",
             "docs/deep/y.md": "x\n",
             "docs/api/z.md": "x\n",
-        }  # fmt: skip
+        }
     )
     repo.git("add", "-A")
     code, out, _ = run(repo, "import", "codeowners", "CODEOWNERS")
@@ -345,12 +345,16 @@ def test_import_of_shallow_stars_is_exact_where_gitignore_dir_star_is_not(repo, 
     code, out, err = run(repo, "import", "codeowners", "CODEOWNERS")
     assert (code, err) == (0, "wrote ownership.yaml\n")
     assert out == "imported 2 agent(s), 8 rule(s) from CODEOWNERS; next: ownership lint\n"
-    assert contract_owners(repo.path, files) == github_owners(text, files) == {
-        "a/b/c.py": {"@y"},
-        "a/d.py": {"@y"},
-        "a/b/a/e.py": {"@y"},
-        "a/b/a/f/g.py": {"@x"},
-    }
+    assert (
+        contract_owners(repo.path, files)
+        == github_owners(text, files)
+        == {
+            "a/b/c.py": {"@y"},
+            "a/d.py": {"@y"},
+            "a/b/a/e.py": {"@y"},
+            "a/b/a/f/g.py": {"@x"},
+        }
+    )
 
 
 def test_import_refuses_what_core_ignorecase_makes_differ(repo, run) -> None:
@@ -497,10 +501,10 @@ FILES = [
 
 def test_property_export_agrees_with_github_rules_or_refuses() -> None:
     """Random contracts over a fixed tree: the export is refused (an unwritable path) or exact on every file."""
-    from ownership.errors import ContractErrors
-    from ownership.exports.codeowners import codeowners_lines, render_codeowners
     from ownership.core.engine import Engine
     from ownership.core.model import Agent, Contract, Rule
+    from ownership.errors import ContractErrors
+    from ownership.exports.codeowners import codeowners_lines, render_codeowners
 
     pool = [
         "*",
@@ -549,10 +553,10 @@ def test_property_export_is_what_git_decides(tmp_path) -> None:
     The owners are computed with `git check-ignore` on each section (protected, then CANNOT TOUCH, then
     OWNS), not with our engine.
     """
-    from ownership.errors import ContractErrors
-    from ownership.exports.codeowners import codeowners_lines, render_codeowners
     from ownership.core.engine import Engine
     from ownership.core.model import Agent, Contract, Rule
+    from ownership.errors import ContractErrors
+    from ownership.exports.codeowners import codeowners_lines, render_codeowners
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     pool = ["*", "a/**", "a/*", "a/b/", "*.py", "b", "**/c/**", "!a/b/**", "!a/b/", "!*.md", "!a/", "!/a/*/"]
@@ -616,8 +620,8 @@ def random_codeowners(rng, pool: list[str]) -> list:
 )
 def test_property_import_agrees_with_github_rules(pool: list[str], seed: int, untaking: int) -> None:
     """Random CODEOWNERS files: the imported contract gives every file GitHub's owners."""
-    from ownership.exports.codeowners_import import contract_yaml
     from ownership.core.engine import Engine
+    from ownership.exports.codeowners_import import contract_yaml
     from ownership.sources import load
 
     class Reader:

@@ -196,7 +196,14 @@ def test_list_tree_lists_a_folder_not_its_namesakes(base):
     assert git.list_tree(base, "HEAD", "contract*") == []  # a folder name, never a pattern
     assert git.list_tree(base, "HEAD", "missing") == []
     assert git.list_tree(base, "HEAD", "") == [
-        ".gitignore", "a.py", "b.py", "c.py", "contract/agents/a.md", "contract/x.yaml", "contract2/y.yaml", "contractz",
+        ".gitignore",
+        "a.py",
+        "b.py",
+        "c.py",
+        "contract/agents/a.md",
+        "contract/x.yaml",
+        "contract2/y.yaml",
+        "contractz",
     ]
 
 
@@ -476,7 +483,10 @@ def test_trailer_reads_as_git_interpret_trailers_does(tmp_path, message, expecte
     assert git.trailer(message, "Agent") == expected
     parsed = subprocess.run(
         ["git", "interpret-trailers", "--parse", "--no-divider"],
-        cwd=tmp_path, input=message.encode(), capture_output=True, check=True,
+        cwd=tmp_path,
+        input=message.encode(),
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     by_git = [line.partition(":")[2].strip() for line in parsed.splitlines() if line.lower().startswith("agent:")]
     assert (by_git[-1] if by_git else None) == expected

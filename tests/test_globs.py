@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from ownership.core.globs import GlobError, strip_trailing_spaces, translate
 from ownership.core.bulk import Bulk
 from ownership.core.engine import Engine, Section
+from ownership.core.globs import GlobError, strip_trailing_spaces, translate
 from ownership.core.model import Agent, Contract, Rule
 
 # --- the oracle --------------------------------------------------------------
@@ -238,7 +238,9 @@ def test_rules_git_never_matches_say_why(pattern: str, ignorecase: bool, reason:
     glob = translate(pattern, ignorecase)
     assert glob.never is not None and reason in glob.never
     assert not glob.matches_path(pattern.lstrip("#\\").rstrip("/"))
-    assert translate(pattern, not ignorecase).never is None or not ignorecase or "comment" in reason or "slash" in reason
+    assert (
+        translate(pattern, not ignorecase).never is None or not ignorecase or "comment" in reason or "slash" in reason
+    )
 
 
 @pytest.mark.parametrize(
@@ -266,7 +268,26 @@ def test_matching_time_is_bounded() -> None:
 
 # --- property tests: generated patterns and paths over the whole grammar ------
 
-NAMES = ["a", "b", "ab", "x.py", "foo", "Foo", "FOO", "a b", "é", "本", "ſ", "t\tb", "[ab]", "]", "*", "\\", "n\nl", "A"]
+NAMES = [
+    "a",
+    "b",
+    "ab",
+    "x.py",
+    "foo",
+    "Foo",
+    "FOO",
+    "a b",
+    "é",
+    "本",
+    "ſ",
+    "t\tb",
+    "[ab]",
+    "]",
+    "*",
+    "\\",
+    "n\nl",
+    "A",
+]
 PIECES = [
     "*", "?", "**", "*.py", "a*", "*b", "[ab]", "[!a]*", "[^a]", "[]a]", "[!]]", "[a-c]?", "[z-a]", "[A-Z]",
     "[[:digit:]]", "[[:upper:]]", "[[:alpha:]x]", "[\\]]", "[a\\]b]", "[é]", "\\*", "\\?", "\\[", "\\\\", "\\ ",

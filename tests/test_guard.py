@@ -26,7 +26,9 @@ from tests.conftest import Repo
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((Path(__file__).parent / "guard_payloads").glob("*.json"))
 EXE = str(Path(sys.executable).with_name("ownership"))
-MODELS_READS = "ownership: api may not write svc/src/db/models.py: reads by src/db/** (contract/agents/api.md:17); owners: db"
+MODELS_READS = (
+    "ownership: api may not write svc/src/db/models.py: reads by src/db/** (contract/agents/api.md:17); owners: db"
+)
 
 
 def deny_json(reason: str) -> str:
@@ -95,7 +97,9 @@ def test_corpus(case_file: Path, example: Repo, tmp_path: Path, guard) -> None:
     if "deny" in case:
         expected = deny_json(_fill(case["deny"], places))
     elif "context" in case:
-        expected = json.dumps({"hookSpecificOutput": {"hookEventName": "SubagentStart", "additionalContext": case["context"]}})
+        expected = json.dumps(
+            {"hookSpecificOutput": {"hookEventName": "SubagentStart", "additionalContext": case["context"]}}
+        )
         expected += "\n"
     assert guard(example, data) == (case["exit"], expected, _fill(case["stderr"], places))
 
@@ -150,7 +154,7 @@ def test_done_when_an_installed_project_denies_an_out_of_lane_subagent_write(exa
 
 def test_a_hook_command_that_cannot_start_blocks_the_call(example: Repo) -> None:
     """`|| exit 2`: Claude Code lets a hook's other exit codes through; a missing `ownership` must block."""
-    result = _shell("no-such-ownership -C \"$CLAUDE_PROJECT_DIR\" guard || exit 2", example, b"{}")
+    result = _shell('no-such-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2', example, b"{}")
     assert result.returncode == 2
     assert b"no-such-ownership" in result.stderr
 
@@ -226,7 +230,9 @@ def test_an_audit_log_that_cannot_be_written_never_stops_the_decision(example: R
     path = example.path / "contract/ownership.yaml"
     path.write_text(path.read_text() + "audit_log: svc\n")  # a folder: cannot be appended to
     example.commit("audit")
-    code, out, err = guard(example, payload(example, "Write", {"file_path": str(example.path / "svc/src/db/models.py")}))
+    code, out, err = guard(
+        example, payload(example, "Write", {"file_path": str(example.path / "svc/src/db/models.py")})
+    )
     log = os.path.join(os.path.realpath(example.path), "svc")
     assert (code, out, err) == (
         0, deny_json(MODELS_READS), f"ownership: cannot append to the audit log {log}: Is a directory; the decision stands\n"
@@ -343,11 +349,16 @@ def test_doctor_says_when_the_hook_is_not_installed_or_does_not_run(example: Rep
     settings = example.path / ".claude/settings.json"
     settings.parent.mkdir()
     hook = {"type": "command", "command": 'missing-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2'}
-    settings.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash", "hooks": [hook]}]}}))
+    settings.write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash", "hooks": [hook]}]}})
+    )
     code, out, _ = cli(example, "doctor")
     lines = out.splitlines()
     assert code == 1
-    assert lines[0] == "hook not installed: .claude/settings.json has no guard on SubagentStart; run `ownership install claude`"
+    assert (
+        lines[0]
+        == "hook not installed: .claude/settings.json has no guard on SubagentStart; run `ownership install claude`"
+    )
     assert lines[1:4] == [
         "trying its PreToolUse command:",
         '  missing-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
@@ -410,7 +421,7 @@ BASH = [
     ("cd src && touch db/n.py && cd .. && touch top.py", ["src/db/n.py", "top.py"], []),
     ("(cd src/db && touch inner.py); touch outer.py", ["src/db/inner.py", "outer.py"], []),
     ("pushd src >/dev/null && touch p.py", ["src/p.py"], []),
-    ("cd \"$DIR\" && touch a.py /abs.py", ["/abs.py"], ["a.py (relative to an unknown folder)"]),
+    ('cd "$DIR" && touch a.py /abs.py', ["/abs.py"], ["a.py (relative to an unknown folder)"]),
     ("sudo -u www env -i PATH=/bin A=1 rm -f notes.txt", ["notes.txt"], []),
     ("env -C src touch e.py", ["src/e.py"], []),
     ("command rm notes.txt; command -v rm", ["notes.txt"], []),
@@ -435,18 +446,18 @@ BASH = [
     ("curl -s https://x | git apply", [], ["git apply: the patch comes from stdin"]),
     ("cat > gen.py <<EOF\nrm -rf /\nit's data\nEOF\ntouch after.py", ["gen.py", "after.py"], []),
     ("cat <<-'EOF' > tabbed.txt\n\tbody\n\tEOF", ["tabbed.txt"], []),
-    ("echo $(rm -rf build) > \"$OUT\"", ["build/"], ["$OUT"]),
+    ('echo $(rm -rf build) > "$OUT"', ["build/"], ["$OUT"]),
     ("x=$(touch made.py) && echo $x", ["made.py"], []),
     ("diff <(sort a) <(sort b) > d.txt", ["d.txt"], []),
     ("echo >(gzip > out.gz)", ["out.gz"], []),
     ("cp notes.txt $(pwd)/dest/", [], ["$(...)"]),
     ("[[ $a > 5 ]] && echo yes; (( n > 3 )) && echo $((n > 2))", [], []),
-    ("for f in *.py; do sed -i s/a/b/ \"$f\"; done > loop.log", ["loop.log"], ["$f"]),
+    ('for f in *.py; do sed -i s/a/b/ "$f"; done > loop.log', ["loop.log"], ["$f"]),
     ("if true; then touch then.py; else rm -f else.py; fi", ["then.py", "else.py"], []),
     ("python -c \"open('x.py', 'w')\"; npm run build; make", [], []),  # not understood: nothing, allowed
     ("echo 'unclosed > out.txt", [], ["the command: no closing quotation"]),
     ("echo a \\\n  > continued.txt", ["continued.txt"], []),
-    ("echo \"two\nlines\" > quoted.txt", ["quoted.txt"], []),
+    ('echo "two\nlines" > quoted.txt', ["quoted.txt"], []),
     ("touch ~/home.txt", ["~/home.txt"], []),
 ]
 

@@ -33,7 +33,9 @@ MODELS_READ_ONLY = f"reads by src/db/** ({API_MD}:17); owners: db"
 PRE_COMMIT_HOOK = "ownership (staged changes stay in the agent's lane)"
 COMMIT_MSG_HOOK = "ownership (the agent named by the commit's trailer)"
 PRE_PUSH_HOOK = "ownership (every pushed commit in its agent's lane)"
-ONE_BAD_COMMIT = "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the commit trailer 'Agent:')"
+ONE_BAD_COMMIT = (
+    "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the commit trailer 'Agent:')"
+)
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 
 CONFIG = """\
@@ -295,7 +297,9 @@ def test_framework_non_utf8_name_still_blocks(framework) -> None:
     code, out = git(framework, "commit", "-q", "-m", "odd names\n\nAgent: api")
     assert code == 1
     if MIGRATION_VIOLATION not in out.splitlines():  # until pre-commit reads such names
-        assert out.startswith("An unexpected error has occurred: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9")
+        assert out.startswith(
+            "An unexpected error has occurred: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9"
+        )
     assert head(framework) == before
 
 
@@ -371,7 +375,10 @@ def test_plain_hook_blocks_an_out_of_lane_commit_and_passes_an_in_lane_one(plain
     code, out = git(plain, "commit", "-q", "-m", "add a migration")
     assert (code, out.splitlines()) == (
         1,
-        [MIGRATION_VIOLATION, "check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ($OWNERSHIP_AGENT)"],
+        [
+            MIGRATION_VIOLATION,
+            "check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ($OWNERSHIP_AGENT)",
+        ],
     )
     assert head(plain) == before
 
@@ -399,7 +406,10 @@ def test_plain_hook_commit_msg_reads_the_agent_trailer(plain) -> None:
 
     code, out = git(plain, "commit", "-q", "-m", "add a migration\n\nAgent: db")
     assert code == 0, out
-    assert out.splitlines()[-1] == "check passed: 1 path(s) in the staged changes; acting: db (the commit trailer 'Agent:')"
+    assert (
+        out.splitlines()[-1]
+        == "check passed: 1 path(s) in the staged changes; acting: db (the commit trailer 'Agent:')"
+    )
     assert plain.git("rev-parse", "HEAD~1").strip() == before
 
 

@@ -38,7 +38,8 @@ def test_the_idiom_that_takes_a_folder_out_is_clean(repo, run) -> None:
     repo.commit()
     code, lines = lint_lines(run, repo)
     assert (code, lines[-1]) == (
-        0, "lint passed: 0 error(s), 0 warning(s); 2 agents, 4 rules, 3 tracked files governed (strict: warnings fail)"
+        0,
+        "lint passed: 0 error(s), 0 warning(s); 2 agents, 4 rules, 3 tracked files governed (strict: warnings fail)",
     )
     assert run(repo, "can-write", "--agent", "a", "src/vendor/lib.py")[0] == 1
 

@@ -192,13 +192,19 @@ def test_yaml_contract_merges_agent_files_and_inline_agents(tmp_path: Path) -> N
         ({"c.yaml": "- a\n- b\n"}, ["c.yaml:1: a contract is a YAML mapping"]),
         ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "no front matter\n"}, ["m/a.md:1: no YAML front matter"]),
         ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nname: [\n---\n"}, ["m/a.md:3: malformed YAML"]),
-        ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nmodel: x\n---\n"}, ["m/a.md:2: front matter needs 'name"]),
+        (
+            {"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nmodel: x\n---\n"},
+            ["m/a.md:2: front matter needs 'name"],
+        ),
         ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nname: a\n"}, ["m/a.md:1: front matter is not closed"]),
         (
             {"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nname: a\n---\n### OWNS\n```\n{{DIR}}/**  # x\n```\n"},
             ["m/a.md:6: template placeholder in glob '{{DIR}}/**'"],
         ),
-        ({"c.yaml": "identity: {authors: {a@b.c: ghost}}\nagents: {a: {owns: [x]}}\n"}, ["c.yaml:1: identity.authors maps"]),
+        (
+            {"c.yaml": "identity: {authors: {a@b.c: ghost}}\nagents: {a: {owns: [x]}}\n"},
+            ["c.yaml:1: identity.authors maps"],
+        ),
     ],
 )
 def test_bad_contracts_name_file_and_line(tmp_path: Path, files: dict[str, str], expected: list[str]) -> None:
@@ -217,7 +223,9 @@ def test_every_error_is_collected_before_failing(tmp_path: Path) -> None:
 def test_binary_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "bin.yaml").write_bytes(b"version: 1\0\1\2")
     (tmp_path / "latin.yaml").write_bytes(b"version: 1\nroot: caf\xe9\n")
-    assert errors_of(WorkTreeReader(tmp_path), "bin.yaml") == ["bin.yaml: binary file, not a contract; name a Markdown or YAML text file"]
+    assert errors_of(WorkTreeReader(tmp_path), "bin.yaml") == [
+        "bin.yaml: binary file, not a contract; name a Markdown or YAML text file"
+    ]
     assert errors_of(WorkTreeReader(tmp_path), "latin.yaml") == ["latin.yaml:2: not UTF-8 text; save the file as UTF-8"]
     assert errors_of(WorkTreeReader(tmp_path), "missing.yaml")[0].startswith("missing.yaml: file not found")
 

@@ -72,11 +72,13 @@ def _double_owners(bulk, owners) -> list[Problem]:
                 clashes[(first, first_rule, second, second_rule)].append(bulk.paths[index])
     return [
         Problem(
-            "error", "two-owners",
+            "error",
+            "two-owners",
             f"{len(paths)} tracked file(s) owned by both '{a}' ({ra.pattern} at {ra.where}) and "
             f"'{b}' ({rb.pattern} at {rb.where}): {_examples(paths)}; narrow one rule or add a cannot_touch",
-            rb.source, rb.line,
-        )  # fmt: skip
+            rb.source,
+            rb.line,
+        )
         for (a, ra, b, rb), paths in clashes.items()
     ]
 
@@ -90,11 +92,13 @@ def _owns_and_reads(bulk) -> list[Problem]:
             overlaps[key].append(bulk.paths[index])
     return [
         Problem(
-            "warning", "owns-and-reads",
+            "warning",
+            "owns-and-reads",
             f"'{name}' both owns ({owns.pattern} at {owns.where}) and reads ({reads.pattern}) "
             f"{len(paths)} file(s): {_examples(paths)}; owning implies reading, drop or narrow the READS rule",
-            reads.source, reads.line,
-        )  # fmt: skip
+            reads.source,
+            reads.line,
+        )
         for (name, owns, reads), paths in overlaps.items()
     ]
 
@@ -108,11 +112,13 @@ def _unowned(bulk, owners) -> list[Problem]:
     root = contract.root + "/" if contract.root else ""
     return [
         Problem(
-            "warning", "unowned",
+            "warning",
+            "unowned",
             f"{len(nobody)} tracked file(s) under {root or './'} have no owner: {_examples(nobody)}; "
             "add them to an agent's OWNS",
-            contract.source, None,
-        )  # fmt: skip
+            contract.source,
+            None,
+        )
     ]
 
 
@@ -129,10 +135,12 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
             if glob.never:
                 problems.append(
                     Problem(
-                        "warning", "never-matches",
+                        "warning",
+                        "never-matches",
                         f"{rule.section} pattern {excerpt(rule.pattern)} can never match: {glob.never}",
-                        rule.source, rule.line,
-                    )  # fmt: skip
+                        rule.source,
+                        rule.line,
+                    )
                 )
                 continue
             hits = bulk.pattern_hits(name, section_name, index)
@@ -141,10 +149,12 @@ def _unmatched_and_ambiguous(bulk) -> list[Problem]:
             if not hits:
                 problems.append(
                     Problem(
-                        "warning", "matches-nothing",
+                        "warning",
+                        "matches-nothing",
                         f"{rule.section} pattern {excerpt(rule.pattern)} matches no tracked file; fix or remove it",
-                        rule.source, rule.line,
-                    )  # fmt: skip
+                        rule.source,
+                        rule.line,
+                    )
                 )
             elif glob.literal and not glob.anchored:
                 paths = [bulk.relative[i] if name else bulk.paths[i] for i in sorted(hits)]
@@ -167,12 +177,14 @@ def _shadowed(bulk, agent: str | None, section: str, index: int, hits: frozenset
             continue
         return [
             Problem(
-                "warning", "negation-shadowed",
+                "warning",
+                "negation-shadowed",
                 f"{negation.section} pattern {excerpt(negation.pattern)} cannot take {path} out: {excerpt(taker.pattern)} "
                 f"(line {taker.line}) takes the folder {folder}/ whole, and git never brings back a path under a "
                 f"folder that is in; add '!{folder}/' before it (and keep '!{folder}/**' for what is inside)",
-                negation.source, negation.line,
-            )  # fmt: skip
+                negation.source,
+                negation.line,
+            )
         ]
     return []
 
@@ -203,9 +215,11 @@ def _depths(glob, rule: Rule, hits: list[str]) -> list[Problem]:
     anchored = "/" + shallow + ("/" if glob.dir_only else "")
     return [
         Problem(
-            "warning", "unanchored",
+            "warning",
+            "unanchored",
             f"{rule.section} pattern {excerpt(rule.pattern)} matches at {len(by_depth)} depths ({seen}); "
             f"anchor it as {excerpt(anchored)} if you mean the top one",
-            rule.source, rule.line,
-        )  # fmt: skip
+            rule.source,
+            rule.line,
+        )
     ]

@@ -17,7 +17,9 @@ from .queries import can_write, explain, lanes, lint
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--contract", "contract", metavar="PATH", help="Contract file (default: discovered at the repository root).")
+@click.option(
+    "--contract", "contract", metavar="PATH", help="Contract file (default: discovered at the repository root)."
+)
 @click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
 @click.version_option(package_name="ownership")
 @click.pass_context
@@ -26,7 +28,10 @@ def cli(ctx: click.Context, contract: str | None, directory: str) -> None:
     ctx.obj = Workspace(directory, contract)
 
 
-for command in (explain, can_write, lanes, lint, guard, install, doctor, check, export_group, import_group, init, map_command):
+QUERIES = (explain, can_write, lanes, lint)
+AGENTS = (guard, install, doctor)
+ECOSYSTEM = (export_group, import_group, init, map_command)
+for command in (*QUERIES, check, *AGENTS, *ECOSYSTEM):
     cli.add_command(command)
 
 

@@ -126,7 +126,9 @@ def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON output (same as --format json).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default=None, help="Output format [default: text].")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default=None, help="Output format [default: text]."
+)
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.pass_obj
 def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:

@@ -177,8 +177,7 @@ class Bulk(Decisions):
             numbered = nodes.section(compiled.globs)
             rules = compiled.rules
             self._groups[key] = [
-                (rules[number], indexes if back is None else [back[i] for i in indexes])
-                for number, indexes in numbered
+                (rules[number], indexes if back is None else [back[i] for i in indexes]) for number, indexes in numbered
             ]
         return self._groups[key]
 

@@ -239,4 +239,3 @@ def render_codeowners(contract: Contract, lines: list[Line], command: str) -> st
         if line.pattern:
             out.append(line.text())
     return "\n".join(out) + "\n"
-

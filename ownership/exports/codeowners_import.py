@@ -217,4 +217,3 @@ def import_codeowners(ws, text: str, source: str, output: str) -> tuple[str, Con
     if errors:
         raise ContractErrors(list(errors.values()))
     return yaml_text, contract, protected
-

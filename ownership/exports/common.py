@@ -133,23 +133,28 @@ def parse_codeowners(text: str, source: str) -> list[Line]:
                 break
             if not HANDLE.fullmatch(token):
                 errors.append(
-                    ContractError(source, number, f"{excerpt(token)} is not an owner; write @user, @org/team or an e-mail")
+                    ContractError(
+                        source, number, f"{excerpt(token)} is not an owner; write @user, @org/team or an e-mail"
+                    )
                 )
             owners.append(token)
         if pattern.startswith(("!", "[", "^[")) or "[" in pattern or "]" in pattern:
             errors.append(
                 ContractError(
-                    source, number, f"{excerpt(pattern)}: CODEOWNERS has no '!' negation, '[ ]' class or section; fix the line"
+                    source,
+                    number,
+                    f"{excerpt(pattern)}: CODEOWNERS has no '!' negation, '[ ]' class or section; fix the line",
                 )
             )
             continue
         if pattern.startswith("\\#"):
             errors.append(
-                ContractError(source, number, f"{excerpt(pattern)}: GitHub does not honour '\\#'; the line is ignored there")
+                ContractError(
+                    source, number, f"{excerpt(pattern)}: GitHub does not honour '\\#'; the line is ignored there"
+                )
             )
             continue
         lines.append(Line(pattern, tuple(owners), number=number))
     if errors:
         raise ContractErrors(errors)
     return lines
-

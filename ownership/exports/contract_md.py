@@ -95,4 +95,3 @@ def render_contract_md(engine: Engine, tracked: list[str], command: str) -> str:
     out += ["", "## Protected (no agent may write)", "", "| pattern | where |", "| --- | --- |"]
     out += [f"| {_code(r.pattern)} | {_cell(r.where)} |" for r in contract.protected]
     return "\n".join(out) + "\n"
-

@@ -198,7 +198,9 @@ def _decode_identity(data: object, names: set[str]) -> Identity:
 
 def _decode_problem(data: object) -> Problem:
     severity, code, message, source, line = _list(data, 5)
-    return Problem(_choice(severity, ("error", "warning")), _str(code), _str(message), _optional_str(source), _optional_line(line))
+    return Problem(
+        _choice(severity, ("error", "warning")), _str(code), _str(message), _optional_str(source), _optional_line(line)
+    )
 
 
 def _list(value: object, length: int | None = None) -> list:

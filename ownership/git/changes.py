@@ -135,7 +135,9 @@ def _staged_merge(repo: str | os.PathLike[str], heads: list[str]) -> list[Change
             pass
     staged = _name_status(run(["diff", "--cached", "-M", "-C", *DIFF], repo))
     for head in heads:
-        differs = set(nul_paths(run(["diff", "--cached", "--no-renames", "--no-relative", "-z", "--name-only", head], repo)))
+        differs = set(
+            nul_paths(run(["diff", "--cached", "--no-renames", "--no-relative", "-z", "--name-only", head], repo))
+        )
         staged = [c for c in staged if c.path in differs or (c.old_path or "") in differs]
     return staged
 
@@ -185,4 +187,3 @@ def worktree_changes(repo: str | os.PathLike[str], merging: Sequence[str] | None
         for change in staged_changes(repo, heads):
             changes[change.path] = change
     return sorted(changes.values(), key=lambda c: c.path)
-

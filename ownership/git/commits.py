@@ -260,4 +260,3 @@ def _trailer_token(line: str) -> str | None:
     if not sep or not name or not all(c.isascii() and (c.isalnum() or c == "-") for c in name):
         return None
     return name
-

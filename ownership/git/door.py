@@ -224,4 +224,3 @@ def config_values(repo: str | os.PathLike[str], *keys: str, started: Pending | N
             key, _, value = entry.partition(b"\n")
             values[key.decode("utf-8", "replace").lower()] = value.decode("utf-8", "replace")
     return values
-

@@ -75,7 +75,7 @@ def merge_claude_settings(settings: dict, command: str) -> dict:
     for event, matcher in (("PreToolUse", PRE_TOOL_MATCHER), ("SubagentStart", None)):
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
-                raise UsageError(f"{SETTINGS}: 'hooks.{event}' must be a list; fix it by hand, then run this again")
+            raise UsageError(f"{SETTINGS}: 'hooks.{event}' must be a list; fix it by hand, then run this again")
         entry = {"type": "command", "command": command}
         wanted = {"matcher": matcher, "hooks": [entry]} if matcher else {"hooks": [entry]}
         placed = False

@@ -221,9 +221,13 @@ class _Reader:
                 redirects.append(("<<", token.value))
             elif token.kind == "word":
                 following = self.peek()
-                if following and following.kind == "op" and following.group == token.group and (
-                    following.value in _REDIRECTS
-                ) and (token.value.isdigit() or (token.value.startswith("{") and token.value.endswith("}"))):
+                if (
+                    following
+                    and following.kind == "op"
+                    and following.group == token.group
+                    and (following.value in _REDIRECTS)
+                    and (token.value.isdigit() or (token.value.startswith("{") and token.value.endswith("}")))
+                ):
                     continue  # a file descriptor: 2>/dev/null, {fd}>file
                 if not words and token.value == "[[":
                     self.skip_until_word("]]")

@@ -61,7 +61,12 @@ def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, l
             entry["files"] = files[agent.name]
         out.append(entry)
     protected = [r.to_json() for r in engine.contract.protected]
-    return {"root": engine.contract.root or ".", "unlisted": engine.contract.unlisted, "agents": out, "protected": protected}
+    return {
+        "root": engine.contract.root or ".",
+        "unlisted": engine.contract.unlisted,
+        "agents": out,
+        "protected": protected,
+    }
 
 
 def lint_json(result: LintResult, strict: bool) -> dict:

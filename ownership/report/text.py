@@ -50,6 +50,7 @@ def can_write_text(decision: Decision, owners: list[str]) -> str:
     hand_to = ", ".join(owners) if owners else "no agent (a person must change it)"
     return f"{path}: no, {decision.access} for {decision.agent} by {rule_text(decision.rule)}; owners: {hand_to}"
 
+
 # --- lanes -----------------------------------------------------------------
 
 

@@ -133,11 +133,13 @@ class AgentFileReader(Collector):
             if not _BACKTICKED.fullmatch(first):
                 self.warnings.append(
                     Problem(
-                        "warning", "unreadable-row",
+                        "warning",
+                        "unreadable-row",
                         f"table row {excerpt(first.strip())} under {section} is not a backticked path; "
                         "write it as `path/glob` or move it out of the table",
-                        path, number,
-                    )  # fmt: skip
+                        path,
+                        number,
+                    )
                 )
                 continue
             for pattern in re.findall(r"`([^`]+)`", first):

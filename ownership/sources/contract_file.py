@@ -74,7 +74,9 @@ class _Loader(AgentFileReader):
         folder = path.rpartition("/")[0]
 
         if data.get("version", 1) != 1:
-            self.error(path, line("version"), f"unsupported version {excerpt(data.get('version'))}; this tool reads version: 1")
+            self.error(
+                path, line("version"), f"unsupported version {excerpt(data.get('version'))}; this tool reads version: 1"
+            )
         root = self._root(data.get("root", "."), path, line("root"))
         agent_globs = self._strings(keys.get("agent_files"), path, "agent_files")
         agent_files = self._expand_agent_files(agent_globs, folder, path)
@@ -121,7 +123,9 @@ class _Loader(AgentFileReader):
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in keys:
-                self.error(source, line, f"{excerpt(key)} is given twice in {what} (first on line {keys[key][0]}); keep one")
+                self.error(
+                    source, line, f"{excerpt(key)} is given twice in {what} (first on line {keys[key][0]}); keep one"
+                )
             elif allowed and key not in allowed:
                 expected = ", ".join(sorted(allowed))
                 self.error(source, line, f"unknown key {excerpt(key)} in {what}; expected one of {expected}")
@@ -164,7 +168,9 @@ class _Loader(AgentFileReader):
         root = value.strip().replace("\\", "/").strip("/")
         parts = [p for p in root.split("/") if p not in ("", ".")]
         if value.startswith("/") or ".." in parts:
-            self.error(source, line, f"root {excerpt(value)} must be a folder inside the repository, relative to its top")
+            self.error(
+                source, line, f"root {excerpt(value)} must be a folder inside the repository, relative to its top"
+            )
         return "/".join(parts)
 
     def _choice(self, data: dict, key: str, choices: tuple[str, ...], source: str, line) -> str:
@@ -217,7 +223,9 @@ class _Loader(AgentFileReader):
                 agent = node.value if isinstance(node.value, str) else None
                 if agent not in names:
                     shown = excerpt(agent) if agent is not None else "a list or mapping"
-                    self.error(source, line, f"identity.authors maps {excerpt(email)} to {shown}, which is not an agent")
+                    self.error(
+                        source, line, f"identity.authors maps {excerpt(email)} to {shown}, which is not an agent"
+                    )
                 else:
                     authors.append((email.lower(), node.value))
         return Identity(trailer, branch, tuple(authors))
@@ -238,7 +246,11 @@ class _Loader(AgentFileReader):
                 continue
             matched = [c for c in candidates if glob.matches_path(c[len(prefix) :])]
             if not matched:
-                self.error(source, line, f"agent_files: {excerpt(pattern)} matches no file under {folder or '.'}/; fix the glob")
+                self.error(
+                    source,
+                    line,
+                    f"agent_files: {excerpt(pattern)} matches no file under {folder or '.'}/; fix the glob",
+                )
             found.extend(m for m in matched if m not in found)
         return found
 

@@ -68,6 +68,7 @@ def escape_glob(path: str) -> str:
     """A pattern that matches exactly this repository-relative path."""
     return "/" + re.sub(r"([*?\[\\])", r"\\\1", path)
 
+
 class Collector:
     """Reads texts through a Reader and collects errors and warnings, each with its file and line."""
 
@@ -106,7 +107,9 @@ class Collector:
 
     def _rule(self, section: str, pattern: str, source: str, line: int, comment: str) -> Rule | None:
         if _PLACEHOLDER.search(pattern):
-            self.error(source, line, f"template placeholder in glob {excerpt(pattern)}; render the template or remove the line")
+            self.error(
+                source, line, f"template placeholder in glob {excerpt(pattern)}; render the template or remove the line"
+            )
             return None
         try:
             translate(pattern)
