@@ -9,8 +9,7 @@ from pathlib import Path
 from ownership import git
 from ownership.core.engine import Engine
 from ownership.sources import WorkTreeReader, load
-
-TOP = Path(__file__).resolve().parents[1]
+from tests.support import TOP
 
 
 def test_every_tracked_service_file_has_exactly_one_owner() -> None:

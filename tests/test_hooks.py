@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo
+from tests.support import TOP, Repo
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = str(Path(sys.executable).parent)  # where the editable install put `ownership`
 
 API_MD = "contract/agents/api.md"
@@ -56,13 +55,13 @@ repos:
 def tool_repo(tmp_path_factory) -> tuple[str, str]:
     """A committed copy of this tool, as pre-commit's `repo:` and `rev:`: no uncommitted state is relied on."""
     path = tmp_path_factory.mktemp("tool")
-    shutil.copy(ROOT / "pyproject.toml", path)
-    shutil.copy(ROOT / ".pre-commit-hooks.yaml", path)
-    if (ROOT / "README.md").exists():
-        shutil.copy(ROOT / "README.md", path)
+    shutil.copy(TOP / "pyproject.toml", path)
+    shutil.copy(TOP / ".pre-commit-hooks.yaml", path)
+    if (TOP / "README.md").exists():
+        shutil.copy(TOP / "README.md", path)
     else:
         (path / "README.md").write_text("# ownership\n")
-    shutil.copytree(ROOT / "ownership", path / "ownership", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(TOP / "ownership", path / "ownership", ignore=shutil.ignore_patterns("__pycache__"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
     ident = ["-c", "user.name=Tool Builder", "-c", "user.email=tool@example.com"]
@@ -120,7 +119,7 @@ def plain(example: Repo, monkeypatch, request) -> Repo:
     """
     _clean_hook_env(monkeypatch)
     monkeypatch.setenv("PATH", BIN + os.pathsep + os.environ["PATH"])
-    script = ROOT / "hooks" / "git-hook"
+    script = TOP / "hooks" / "git-hook"
     for name in HOOK_TYPES:
         target = example.path / ".git" / "hooks" / name
         if getattr(request, "param", "symlink") == "copy":

@@ -19,9 +19,8 @@ from ownership.exports.codeowners import translate_rule
 from ownership.exports.codeowners_import import agent_name
 from ownership.exports.common import codeowners_regex, ownership_of
 from ownership.workspace import Workspace
-from tests.conftest import agent_file
+from tests.support import TOP, agent_file
 
-TOP = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("ownership"))
 
 

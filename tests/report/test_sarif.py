@@ -14,9 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import agent_file
+from tests.support import DATA, agent_file
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
 EXE = str(Path(sys.executable).with_name("ownership"))
 
 

@@ -9,9 +9,10 @@ import pytest
 
 from ownership.errors import ContractErrors
 from ownership.sources import WorkTreeReader, load
+from tests.support import DATA
 
-WILD = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wild"
-SEED = WILD.parent.parent / "seed" / "backend-fastapi.md"
+WILD = DATA / "agents" / "wild"  # agent files in the shapes generators emit (see its README.md)
+SEED = DATA / "agents" / "seed" / "backend-fastapi.md"
 
 
 def write(root: Path, files: dict[str, str]) -> WorkTreeReader:
@@ -241,12 +242,9 @@ def test_nothing_to_discover(tmp_path: Path) -> None:
     assert errors_of(WorkTreeReader(tmp_path), None)[0].startswith(".: no contract found")
 
 
-# --- shapes found in the wild (shared fixtures, read in place) ---------------
-
-wild = pytest.mark.skipif(not WILD.is_dir(), reason="../shared/fixtures/wild is not beside this checkout")
+# --- shapes found in the wild (tests/data/agents) ----------------------------
 
 
-@wild
 def test_seed_agent(tmp_path: Path) -> None:
     (agent,) = load(WorkTreeReader(SEED.parent), SEED.name).agents
     assert agent.name == "backend-fastapi"
@@ -259,7 +257,6 @@ def test_seed_agent(tmp_path: Path) -> None:
     assert agent.cannot_touch[0].comment == "Migrations (database agent)"
 
 
-@wild
 @pytest.mark.parametrize(
     ("name", "agent", "owns", "reads", "cannot", "warnings"),
     [

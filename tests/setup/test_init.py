@@ -14,7 +14,7 @@ import yaml
 from ownership.cli import main
 from ownership.errors import UsageError
 from ownership.setup.init import HOOKS, contract_text, merge_pre_commit
-from tests.conftest import Repo, agent_file
+from tests.support import Repo, agent_file
 
 BIN = str(Path(sys.executable).parent)
 EXE = str(Path(BIN) / "ownership")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ownership.cli import main
-from tests.test_exports import HARD
+from tests.exports.test_exports import HARD
+from tests.support import TOP
 
-TOP = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("ownership"))
 CHROMIUM = shutil.which("chromium")
 

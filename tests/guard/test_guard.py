@@ -21,10 +21,9 @@ import pytest
 
 from ownership.cli import main
 from ownership.guard.shell import written_paths
-from tests.conftest import Repo
+from tests.support import GUARD_PAYLOADS, TOP, Repo
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted((Path(__file__).parent / "guard_payloads").glob("*.json"))
+CORPUS = sorted(GUARD_PAYLOADS.glob("*.json"))
 EXE = str(Path(sys.executable).with_name("ownership"))
 MODELS_READS = (
     "ownership: api may not write svc/src/db/models.py: reads by src/db/** (contract/agents/api.md:17); owners: db"
@@ -262,7 +261,7 @@ def test_install_writes_the_example_settings(example: Repo, cli) -> None:
         "installed the ownership guard in .claude/settings.json: PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash)"
         f" and SubagentStart run\n  {COMMAND}\n"
     )
-    assert (example.path / ".claude/settings.json").read_text() == (ROOT / "hooks/claude-settings.json").read_text()
+    assert (example.path / ".claude/settings.json").read_text() == (TOP / "hooks/claude-settings.json").read_text()
 
 
 def test_install_keeps_everything_else_and_twice_changes_nothing(example: Repo, cli) -> None:

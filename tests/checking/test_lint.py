@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Repo
+from tests.support import Repo
 
 
 def lint_lines(run, repo: Repo) -> tuple[int, list[str]]:

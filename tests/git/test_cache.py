@@ -12,9 +12,7 @@ import pytest
 from ownership import __version__
 from ownership.git import cache
 from ownership.sources import WorkTreeReader, load
-from tests.conftest import Repo
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import TOP, Repo
 
 
 def git_dir(repo: Repo) -> str:
@@ -36,7 +34,7 @@ def assert_cannot_touch(repo: Repo, run) -> None:
 
 
 def test_the_bundled_contract_round_trips_equal(tmp_path: Path) -> None:
-    contract = load(WorkTreeReader(ROOT), "contract/ownership.yaml")
+    contract = load(WorkTreeReader(TOP), "contract/ownership.yaml")
     cache.store(str(tmp_path), "k1", contract)
     assert cache.load(str(tmp_path), "k1") == contract
     assert cache.load(str(tmp_path), "k2") is None  # another key: a miss

@@ -18,8 +18,7 @@ import pytest
 from ownership import git
 from ownership.errors import GitError
 from ownership.git import Change, CommitInfo, commits
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from tests.support import TOP
 
 # Twenty distinct lines, so that a file and its edited copy stay similar enough
 # for git's rename and copy detection.
@@ -582,7 +581,7 @@ def install_hook(git_dir: Path, name: str, body: str) -> Path:
     out = git_dir.parent / f"{name}.out"
     script = git_dir.parent / f"{name}.py"
     script.write_text(
-        f"import os, sys\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\nfrom ownership import git\n"
+        f"import os, sys\nsys.path.insert(0, {str(TOP)!r})\nfrom ownership import git\n"
         f"result = {body}\nopen({str(out)!r}, 'w').write(repr(result))\n"
     )
     hook = git_dir / "hooks" / name

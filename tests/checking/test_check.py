@@ -10,7 +10,7 @@ import pytest
 
 from ownership import git
 from ownership.cli import main
-from tests.conftest import Repo, agent_file
+from tests.support import Repo, agent_file
 
 API_MD = "contract/agents/api.md"
 MIGRATION_RULE = f"src/db/migrations/** ({API_MD}:22)"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ownership.cli import main
-from tests.conftest import Repo, agent_file
+from tests.support import Repo, agent_file
 
 API_MD = "contract/agents/api.md"
 DB_MD = "contract/agents/db.md"
