@@ -130,7 +130,7 @@ def init(ws: Workspace, skip_claude: bool) -> int:
     """Set up a repository: ownership.yaml, the pre-commit hooks, the Claude hooks; then lint."""
     from ..setup.init import run_init
 
-    return run_init(ws, skip_claude)
+    return run_init(ws, skip_claude, click.echo)
 
 
 @click.command("map")

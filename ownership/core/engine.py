@@ -1,4 +1,4 @@
-"""Contract + path → Decision, one path at a time (Engine) or many at once (Bulk).
+"""Contract + path → Decision, one path at a time (Engine, here) or many at once (Bulk, in bulk.py).
 
 A section (one agent's OWNS, READS or CANNOT TOUCH, or the protected list) is
 decided as git decides a .gitignore holding its patterns (dir.c

@@ -10,7 +10,7 @@ in upper case never matches (wildmatch lower-cases the path, not those).
 
 A `Glob` answers for one *node*: a file, or a folder when `is_dir` is set.
 Whether a path is in a list of patterns (parent folders first, negations) is
-the engine's business, not this module's (see `matching.Section`).
+the engine's business, not this module's (see `engine.Section`).
 
 Matching time is bounded: the regex is built so that no star backtracks
 against another. Inside one path component a run of `*`s takes the leftmost
@@ -24,6 +24,10 @@ Refused with GlobError (always mistakes in a contract): an empty pattern, `***`
 (no .gitignore line can). Accepted but never matching, as in git, with the
 reason in `Glob.never` so that `lint` can say so: a line starting with `#`
 (a comment to git), a pattern ending in `//`, and the ignorecase quirks above.
+
+One module of about 400 lines on purpose: the tokenizer, the matcher built from
+its tokens and the facts Bulk reads from them change together, and splitting
+them would put one reading of a pattern in several places.
 """
 
 from __future__ import annotations
@@ -208,7 +212,7 @@ class Glob:
         return _compiled(self.source)
 
     def matches(self, path: str | bytes, is_dir: bool = False) -> bool:
-        """Whether the node itself matches (parent folders are not looked at: see matching.Section)."""
+        """Whether the node itself matches (parent folders are not looked at: see engine.Section)."""
         if self.dir_only and not is_dir:
             return False
         data = path if isinstance(path, bytes) else os.fsencode(path)

@@ -121,7 +121,7 @@ def codeowners_lines(engine: Engine, tracked: list[str]) -> list[Line]:
 
     # 2. Exceptions a rule's own pattern can carry: cannot_touch, negated OWNS, protected. A pattern is used
     # only where its label is true: the agent it names owns none of its files (a '!' under a folder taken
-    # whole takes nothing out; see matching.Section), and a protected pattern's files have no owner.
+    # whole takes nothing out; see core/engine.py, Section), and a protected pattern's files have no owner.
     exceptions: list[tuple[str, Rule, str, str | None]] = []
     for agent in contract.agents:
         handle = handles.get(agent.name, "")  # no handle: the agent owns nothing

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-
-import click
+from collections.abc import Callable
 
 from ..errors import ContractErrors, UsageError
 
@@ -173,7 +172,8 @@ def _write(path: str, text: str) -> None:
         raise UsageError(f"{path}: cannot write ({exc.strerror})") from None
 
 
-def run_init(ws, skip_claude: bool) -> int:
+def run_init(ws, skip_claude: bool, echo: Callable[[str], None]) -> int:
+    """Set the repository up; every line of the report goes to `echo`."""
     from ..sources import discover
 
     if not ws.in_git:
@@ -185,12 +185,12 @@ def run_init(ws, skip_claude: bool) -> int:
     # 1. The contract.
     existing = ws.contract_path if ws.contract_option else discover(ws.reader)
     if existing:
-        click.echo(f"contract: {existing} exists; left as it is")
+        echo(f"contract: {existing} exists; left as it is")
     elif agent_files:
         claude = not skip_claude or os.path.exists(os.path.join(repo, CLAUDE_SETTINGS))
         _write(os.path.join(repo, CONTRACT), contract_text(claude))
         names = ", ".join(os.path.basename(f)[:-3] for f in agent_files)
-        click.echo(f"contract: wrote {CONTRACT} (agent files: {names})")
+        echo(f"contract: wrote {CONTRACT} (agent files: {names})")
         existing = CONTRACT
     else:
         raise UsageError(
@@ -204,28 +204,28 @@ def run_init(ws, skip_claude: bool) -> int:
     merged, done = merge_pre_commit(_read(config))
     if merged is not None:
         _write(config, merged)
-    click.echo(f"pre-commit: {done}")
+    echo(f"pre-commit: {done}")
     touched.append(PRE_COMMIT)
 
     # 3. The Claude Code hooks, as `ownership install claude` merges them.
     if skip_claude:
-        click.echo("claude: skipped (--skip-claude)")
+        echo("claude: skipped (--skip-claude)")
     else:
-        _install_claude(ws)
+        _install_claude(ws, echo)
     touched += [p for p in (CLAUDE_SETTINGS,) if os.path.exists(os.path.join(repo, p))]
 
     # 4. Lint, counting what init wrote as tracked (it will be once committed).
-    _lint_summary(repo, ws.contract_option, touched)
-    click.echo("next steps:")
-    click.echo(f"  {HOOK_TYPES}")
+    _lint_summary(repo, ws.contract_option, touched, echo)
+    echo("next steps:")
+    echo(f"  {HOOK_TYPES}")
     pending = _uncommitted(repo, sorted(set(touched)))
     if pending:
-        click.echo(f"  git add {' '.join(pending)} && git commit -m 'Ownership contract and hooks'")
-    click.echo("  ownership lanes   # each agent's lane; give agents a 'codeowner:' for `ownership export codeowners`")
+        echo(f"  git add {' '.join(pending)} && git commit -m 'Ownership contract and hooks'")
+    echo("  ownership lanes   # each agent's lane; give agents a 'codeowner:' for `ownership export codeowners`")
     return 0
 
 
-def _install_claude(ws) -> None:
+def _install_claude(ws, echo: Callable[[str], None]) -> None:
     """`ownership install claude`, through its merge function: the guard's hooks in .claude/settings.json."""
     import json
 
@@ -241,11 +241,11 @@ def _install_claude(ws) -> None:
         raise UsageError(f"{CLAUDE_SETTINGS}: must hold a JSON object; fix it, then run init again")
     merged = merge_claude_settings(settings or {}, guard_command(ws))
     if merged == settings:
-        click.echo(f"claude: {CLAUDE_SETTINGS} has the ownership guard already")
+        echo(f"claude: {CLAUDE_SETTINGS} has the ownership guard already")
         return
     os.makedirs(os.path.dirname(path), exist_ok=True)
     _write(path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
-    click.echo(f"claude: installed the ownership guard in {CLAUDE_SETTINGS} (`ownership install claude`)")
+    echo(f"claude: installed the ownership guard in {CLAUDE_SETTINGS} (`ownership install claude`)")
 
 
 def _uncommitted(repo: str, paths: list[str]) -> list[str]:
@@ -256,7 +256,7 @@ def _uncommitted(repo: str, paths: list[str]) -> list[str]:
     return sorted({os.fsdecode(entry[3:]) for entry in out.split(b"\0") if len(entry) > 3})
 
 
-def _lint_summary(repo: str, contract_option: str | None, touched: list[str]) -> None:
+def _lint_summary(repo: str, contract_option: str | None, touched: list[str], echo: Callable[[str], None]) -> None:
     from ..checking.lint import lint
     from ..report.text import lint_summary
     from ..workspace import Workspace
@@ -266,8 +266,8 @@ def _lint_summary(repo: str, contract_option: str | None, touched: list[str]) ->
         engine = fresh.engine
     except ContractErrors as exc:
         for error in exc.errors:
-            click.echo(f"  {error}")
-        click.echo(f"lint failed: the contract has {len(exc.errors)} error(s); fix them, then run 'ownership lint'")
+            echo(f"  {error}")
+        echo(f"lint failed: the contract has {len(exc.errors)} error(s); fix them, then run 'ownership lint'")
         return
     result = lint(engine, sorted(set(fresh.tracked_files) | set(touched)))
-    click.echo(lint_summary(result, False) + ("; run 'ownership lint' for the details" if result.problems else ""))
+    echo(lint_summary(result, False) + ("; run 'ownership lint' for the details" if result.problems else ""))
