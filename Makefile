@@ -26,7 +26,11 @@ demo: $(VENV)/.installed
 
 test: test-tool test-service
 
+# ruff (lint and format) and import-linter (the package's layers, no cycles: pyproject.toml), then the tests.
 test-tool: $(VENV)/.installed-test
+	$(BIN)/ruff check ownership tests bench
+	$(BIN)/ruff format --check ownership tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # The service's suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names

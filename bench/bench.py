@@ -173,12 +173,16 @@ def core(repo, size, first, paths, python, ownership, runs, heavy_runs, env) -> 
     """The hook path (check --staged, guard) against its floors, and whole-repository commands against peers."""
     rows = []
     if first:
-        print(f"  decisions agree with the naive pathspec peer on {compare_decisions(repo, python, ownership, paths)} paths")
+        print(
+            f"  decisions agree with the naive pathspec peer on {compare_decisions(repo, python, ownership, paths)} paths"
+        )
     has_guard = guard_available(ownership)
     staged = repo / file_paths(size)[0]
     staged.write_text(staged.read_text() + "staged\n")
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-    rows.append(measure("floor: python -c 'import click'", size, None, [python, "-c", "import click"], repo, runs, env=env))
+    rows.append(
+        measure("floor: python -c 'import click'", size, None, [python, "-c", "import click"], repo, runs, env=env)
+    )
     rows.append(measure("floor: git diff --cached --name-status -z", size, None,
                         ["git", "diff", "--cached", "--name-status", "-z"], repo, runs, env=env))  # fmt: skip
     rows.append(measure("floor: git ls-files -z", size, None, ["git", "ls-files", "-z"], repo, runs, env=env))
@@ -240,8 +244,11 @@ def tiny_repo(work: Path, name: str, contract: str) -> Path:
         subprocess.run(["rm", "-rf", str(repo)], check=True)
     repo.mkdir(parents=True)
     (repo / "ownership.yaml").write_text(contract)
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
-                 ["-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "contract"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "contract"],
+    ):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)  # fmt: skip
     return repo
 
@@ -268,7 +275,11 @@ def billion_laughs(work: Path, ownership: str, runs: int, env: dict, timeout: fl
 
 def find(rows, name, size=None, agents=None):
     for row in rows:
-        if row.name.startswith(name) and (size is None or row.size == size) and (agents is None or row.agents == agents):
+        if (
+            row.name.startswith(name)
+            and (size is None or row.size == size)
+            and (agents is None or row.agents == agents)
+        ):
             return row
     return None
 

@@ -118,7 +118,9 @@ def make_many_commits(repo: Path, count: int, agents: int = 30) -> str:
     written by one `git fast-import`; returns their range."""
     branch = f"many-{count}"
     paths = file_paths(min(count * 3, 100_000))
-    main = subprocess.run(["git", "rev-parse", "main"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    main = subprocess.run(
+        ["git", "rev-parse", "main"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
     stream = []
     for n in range(count):
         agent = n % agents

@@ -16,7 +16,13 @@ from pathspec import GitIgnoreSpec
 def main() -> None:
     contract = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
     specs = [
-        (name, [(section, GitIgnoreSpec.from_lines(rules.get(section, []))) for section in ("cannot_touch", "owns", "reads")])
+        (
+            name,
+            [
+                (section, GitIgnoreSpec.from_lines(rules.get(section, [])))
+                for section in ("cannot_touch", "owns", "reads")
+            ],
+        )
         for name, rules in contract["agents"].items()
     ]
     out = []

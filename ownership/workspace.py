@@ -7,9 +7,9 @@ import re
 from functools import cached_property
 
 from . import git
+from .core.engine import Engine
+from .core.model import CONTRACT_CANDIDATES, Contract
 from .errors import UsageError, excerpt
-from .matching import Engine
-from .model import CONTRACT_CANDIDATES, Contract
 
 
 def watched_places(contract: Contract) -> list[str]:
@@ -33,9 +33,7 @@ _ODD_IN_LIST = ("//", "\0/", "\0\0", "/./", "/../", "\0./", "\0../", "/.\0", "/.
 def _plain_list(paths: list[str]) -> bool:
     """`_plain` for every path at once, by substring search over the NUL-joined list (C speed)."""
     text = "\0" + "\0".join(paths) + "\0"
-    return not any(odd in text for odd in _ODD_IN_LIST) and not any(
-        f"\0{dots}\0" in text for dots in (".", "..")
-    )
+    return not any(odd in text for odd in _ODD_IN_LIST) and not any(f"\0{dots}\0" in text for dots in (".", ".."))
 
 
 def _plain(path: str) -> bool:
@@ -141,7 +139,7 @@ class Workspace:
 
     def _committed(self, rev: str) -> Contract | None:
         """The contract at `rev` (cached by its files' object ids), or None when none is committed there."""
-        from . import cache
+        from .git import cache
 
         git_dir = self.info.git_dir
         places = [*CONTRACT_CANDIDATES, ".claude/agents", *cache.watched(git_dir)]

@@ -1,13 +1,13 @@
-"""Shared fixtures: real git repositories in tmp_path, isolated from the user's git config."""
+"""Fixtures only: real git repositories in tmp_path, isolated from the user's git config (helpers: support.py)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.support import Repo, agent_file
 
 
 @pytest.fixture(autouse=True)
@@ -22,31 +22,6 @@ def isolated_git(tmp_path_factory, monkeypatch):
     )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-class Repo:
-    """A git repository in a temporary folder, driven with the real git command."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.git("init", "-q")
-
-    def git(self, *args: str, input: bytes | None = None) -> str:
-        proc = subprocess.run(["git", *args], cwd=self.path, input=input, capture_output=True, check=False)
-        assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-        return proc.stdout.decode(errors="surrogateescape")
-
-    def write(self, files: dict[str, str]) -> Repo:
-        for name, text in files.items():
-            target = self.path / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return self
-
-    def commit(self, message: str = "change", *paths: str) -> str:
-        self.git("add", "-A", *paths)
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD").strip()
 
 
 @pytest.fixture
@@ -67,36 +42,6 @@ def repo(tmp_path: Path) -> Repo:
     path = tmp_path / "repo"
     path.mkdir()
     return Repo(path)
-
-
-AGENT_FILE = """
----
-name: {name}
-codeowner: "@example/{name}"
----
-# {name}
-
-## File Ownership
-
-### OWNS
-```
-{owns}
-```
-
-### READS
-```
-{reads}
-```
-
-### CANNOT TOUCH
-```
-{cannot}
-```
-"""
-
-
-def agent_file(name: str, owns: list[str], reads: list[str] = (), cannot: list[str] = ()) -> str:
-    return AGENT_FILE.format(name=name, owns="\n".join(owns), reads="\n".join(reads), cannot="\n".join(cannot))
 
 
 @pytest.fixture

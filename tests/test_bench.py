@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-TOP = Path(__file__).resolve().parents[1]
+from tests.support import TOP
 
 
 def load_bench():

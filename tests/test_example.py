@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 from ownership import git
+from ownership.core.engine import Engine
 from ownership.sources import WorkTreeReader, load
-from ownership.matching import Engine
-
-TOP = Path(__file__).resolve().parents[1]
+from tests.support import TOP
 
 
 def test_every_tracked_service_file_has_exactly_one_owner() -> None:

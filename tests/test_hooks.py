@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo
+from tests.support import TOP, Repo
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = str(Path(sys.executable).parent)  # where the editable install put `ownership`
 
 API_MD = "contract/agents/api.md"
@@ -33,7 +32,9 @@ MODELS_READ_ONLY = f"reads by src/db/** ({API_MD}:17); owners: db"
 PRE_COMMIT_HOOK = "ownership (staged changes stay in the agent's lane)"
 COMMIT_MSG_HOOK = "ownership (the agent named by the commit's trailer)"
 PRE_PUSH_HOOK = "ownership (every pushed commit in its agent's lane)"
-ONE_BAD_COMMIT = "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the commit trailer 'Agent:')"
+ONE_BAD_COMMIT = (
+    "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the commit trailer 'Agent:')"
+)
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 
 CONFIG = """\
@@ -54,13 +55,13 @@ repos:
 def tool_repo(tmp_path_factory) -> tuple[str, str]:
     """A committed copy of this tool, as pre-commit's `repo:` and `rev:`: no uncommitted state is relied on."""
     path = tmp_path_factory.mktemp("tool")
-    shutil.copy(ROOT / "pyproject.toml", path)
-    shutil.copy(ROOT / ".pre-commit-hooks.yaml", path)
-    if (ROOT / "README.md").exists():
-        shutil.copy(ROOT / "README.md", path)
+    shutil.copy(TOP / "pyproject.toml", path)
+    shutil.copy(TOP / ".pre-commit-hooks.yaml", path)
+    if (TOP / "README.md").exists():
+        shutil.copy(TOP / "README.md", path)
     else:
         (path / "README.md").write_text("# ownership\n")
-    shutil.copytree(ROOT / "ownership", path / "ownership", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(TOP / "ownership", path / "ownership", ignore=shutil.ignore_patterns("__pycache__"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
     ident = ["-c", "user.name=Tool Builder", "-c", "user.email=tool@example.com"]
@@ -118,7 +119,7 @@ def plain(example: Repo, monkeypatch, request) -> Repo:
     """
     _clean_hook_env(monkeypatch)
     monkeypatch.setenv("PATH", BIN + os.pathsep + os.environ["PATH"])
-    script = ROOT / "hooks" / "git-hook"
+    script = TOP / "hooks" / "git-hook"
     for name in HOOK_TYPES:
         target = example.path / ".git" / "hooks" / name
         if getattr(request, "param", "symlink") == "copy":
@@ -295,7 +296,9 @@ def test_framework_non_utf8_name_still_blocks(framework) -> None:
     code, out = git(framework, "commit", "-q", "-m", "odd names\n\nAgent: api")
     assert code == 1
     if MIGRATION_VIOLATION not in out.splitlines():  # until pre-commit reads such names
-        assert out.startswith("An unexpected error has occurred: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9")
+        assert out.startswith(
+            "An unexpected error has occurred: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9"
+        )
     assert head(framework) == before
 
 
@@ -371,7 +374,10 @@ def test_plain_hook_blocks_an_out_of_lane_commit_and_passes_an_in_lane_one(plain
     code, out = git(plain, "commit", "-q", "-m", "add a migration")
     assert (code, out.splitlines()) == (
         1,
-        [MIGRATION_VIOLATION, "check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ($OWNERSHIP_AGENT)"],
+        [
+            MIGRATION_VIOLATION,
+            "check failed: 1 violation(s) among 1 path(s) in the staged changes; acting: api ($OWNERSHIP_AGENT)",
+        ],
     )
     assert head(plain) == before
 
@@ -399,7 +405,10 @@ def test_plain_hook_commit_msg_reads_the_agent_trailer(plain) -> None:
 
     code, out = git(plain, "commit", "-q", "-m", "add a migration\n\nAgent: db")
     assert code == 0, out
-    assert out.splitlines()[-1] == "check passed: 1 path(s) in the staged changes; acting: db (the commit trailer 'Agent:')"
+    assert (
+        out.splitlines()[-1]
+        == "check passed: 1 path(s) in the staged changes; acting: db (the commit trailer 'Agent:')"
+    )
     assert plain.git("rev-parse", "HEAD~1").strip() == before
 
 

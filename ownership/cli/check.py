@@ -1,0 +1,117 @@
+"""`ownership check`: changes (staged, work tree, named paths, a range, a push) against the lane of the
+agent that made them. The hook's path: it imports the check and the reporters it needs, nothing else."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .. import git
+from ..errors import UsageError
+from ..report.registry import CHECK_REPORTERS
+from ..workspace import Workspace
+
+
+def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
+    """What may name the acting agent; git is asked only when nothing stronger answered."""
+    from ..checking.identity import Clues
+
+    env = os.environ.get("OWNERSHIP_AGENT")
+    if agent or env:
+        return Clues(agent, env, message)
+    config = ws.config.get("ownership.agent")
+    branch = branch or ws.branch
+    email = None
+    if contract.identity.authors:
+        # The author the commit will carry: git exports it to hooks (and `--author` sets it), else git's config.
+        email = os.environ.get("GIT_AUTHOR_EMAIL")
+        if email is None:
+            ident = git.run(["var", "GIT_AUTHOR_IDENT"], ws.repo).decode("utf-8", "replace")
+            email = ident.partition("<")[2].partition(">")[0] or None
+    return Clues(agent, env, message, config, branch, email)
+
+
+def _range_base(ws: Workspace, rev_range: str) -> str:
+    """The revision a range starts at: its contract judges every commit of the range."""
+    if "..." in rev_range:
+        left, _, right = rev_range.partition("...")
+        return git.run(["merge-base", left or "HEAD", right or "HEAD"], ws.repo).decode().strip()
+    if ".." not in rev_range:
+        raise UsageError(f"--range {rev_range!r}: give a range A..B (for example origin/main..HEAD)")
+    return rev_range.partition("..")[0] or "HEAD"
+
+
+def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
+    """The commits a push sends (pre-commit's PRE_COMMIT_FROM_REF/TO_REF, else those on no remote) and the base."""
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    branch = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "").removeprefix("refs/heads/") or None
+    if from_ref and to_ref:
+        return git.range_commits(ws.repo, f"{from_ref}..{to_ref}"), from_ref, branch
+    commits = git.unpushed_commits(ws.repo, os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD")
+    if not commits:
+        return [], None, branch
+    parents = git.commit_info(ws.repo, commits[0]).parents
+    return commits, parents[0] if parents else commits[0], branch
+
+
+@click.command()
+@click.option("--staged", "mode", flag_value="staged", help="The staged changes (the default).")
+@click.option("--worktree", "mode", flag_value="worktree", help="Staged, unstaged and untracked changes.")
+@click.option("--range", "rev_range", metavar="A..B", help="Each commit of a range, as the agent that made it.")
+@click.option("--pre-push", is_flag=True, help="The commits being pushed (for the pre-push hook).")
+@click.option("--message-file", metavar="FILE", help="The commit message, for its agent trailer (commit-msg hook).")
+@click.option("--agent", metavar="NAME", help="The acting agent (overrides every other clue).")
+@click.option("--format", "fmt", type=click.Choice(sorted(CHECK_REPORTERS)), default="text", show_default=True)
+@click.argument("paths", nargs=-1)
+@click.pass_obj
+def check(
+    ws: Workspace, mode: str | None, rev_range: str | None, pre_push: bool, message_file: str | None,
+    agent: str | None, fmt: str, paths: tuple[str, ...],
+) -> int:  # fmt: skip
+    """Check changes against the lane of the agent that made them. Exit 1 on any violation."""
+    from ..checking.check import CheckResult, check_changes, check_commits
+    from ..checking.identity import identify
+
+    chosen = [m for m in (mode, rev_range and "--range", pre_push and "--pre-push", paths and "PATH") if m]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one of --staged, --worktree, --range, --pre-push or PATHs, not {chosen}")
+    if not ws.in_git:
+        raise UsageError(f"{ws.cwd} is not inside a git repository; check reads changes from git")
+    if rev_range or pre_push:
+        if rev_range:
+            commits, base, branch = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
+        else:
+            commits, base, branch = _pushed_commits(ws)
+        contract = ws.contract_at(base) if base else ws.contract_in_force()[0]
+        engine = ws.engine_for(contract)
+        result = check_commits(engine, ws.repo, commits, _clues(ws, contract, agent, None, branch))
+        what = "the range"
+    else:
+        started = None
+        if not paths and mode != "worktree":  # the staged changes and the settings, read while the contract loads
+            started = git.start_staged_changes(ws.repo)
+        ws.prefetch_config()
+        contract = ws.contract_in_force()[0]
+        engine = ws.engine_for(contract)
+        if paths:
+            changes = [git.Change(ws.path(p).rstrip("/"), "M") for p in paths]
+            what = "the named paths"
+        elif mode == "worktree":
+            changes, what = git.worktree_changes(ws.repo, ws.info.merging), "the working tree"
+        else:
+            changes, what = git.staged_changes(ws.repo, ws.info.merging, started), "the staged changes"
+        message = _read_message(message_file) if message_file else None
+        actor = identify(contract, _clues(ws, contract, agent, message), git.trailer)
+        violations, unit = check_changes(engine, changes, actor)
+        result = CheckResult(tuple(violations), (unit,), False)
+    click.echo(CHECK_REPORTERS[fmt](result, what))
+    return 0 if result.ok else 1
+
+
+def _read_message(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", "replace")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the commit message ({exc.strerror})") from None

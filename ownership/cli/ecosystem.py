@@ -1,0 +1,149 @@
+"""The commands that connect the contract to the rest of a repository: export, import, init, map.
+
+Registered on the `ownership` group by cli/main.py; each imports what it needs when it runs,
+so `ownership check` (the hook path) never loads this module's helpers.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..errors import UsageError
+from ..workspace import Workspace
+
+
+def _output_path(ws: Workspace, output: str | None) -> tuple[str | None, str | None]:
+    """(absolute path, repository-relative path or None when it lies outside the repository)."""
+    if not output or output == "-":
+        return None, None
+    full = os.path.normpath(os.path.join(ws.cwd, output))
+    relative = os.path.relpath(full, ws.repo).replace(os.sep, "/")
+    return full, None if relative == ".." or relative.startswith("../") else relative
+
+
+def _write(full: str, text: str, shown: str) -> bool:
+    """Write text unless the file already holds it; True when it changed."""
+    try:
+        with open(full, encoding="utf-8", newline="") as handle:
+            if handle.read() == text:
+                click.echo(f"{shown} is up to date", err=True)
+                return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read ({exc.strerror})") from None
+    try:
+        os.makedirs(os.path.dirname(full) or ".", exist_ok=True)
+        with open(full, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot write ({exc.strerror})") from None
+    click.echo(f"wrote {shown}", err=True)
+    return True
+
+
+def _export(ws: Workspace, kind: str, output: str | None) -> int:
+    from ..exports.stale import generate
+
+    full, relative = _output_path(ws, output)
+    text = generate(kind, ws.engine, ws.tracked_files, relative, ws.contract_option)
+    if full is None:
+        click.echo(text, nl=False)
+    else:
+        _write(full, text, relative or full)
+    return 0
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write files other tools read, from the contract."""
+
+
+@export_group.command("codeowners")
+@click.option("--output", "-o", metavar="FILE", help="Write here (e.g. .github/CODEOWNERS) instead of standard output.")
+@click.pass_obj
+def export_codeowners(ws: Workspace, output: str | None) -> int:
+    """A GitHub CODEOWNERS file: each agent's OWNS, owned by its `codeowner`.
+
+    Lines are ordered so that GitHub's last match gives every tracked file the
+    contract's owners; exit 2, naming the rule, when a file cannot be written.
+    """
+    return _export(ws, "codeowners", output)
+
+
+@export_group.command("contract-md")
+@click.option("--output", "-o", metavar="FILE", help="Write here (e.g. CONTRACT.md) instead of standard output.")
+@click.pass_obj
+def export_contract_md(ws: Workspace, output: str | None) -> int:
+    """A CONTRACT.md for people and agents: who owns what, then one table an agent."""
+    return _export(ws, "contract-md", output)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Write a contract from another tool's file."""
+
+
+@import_group.command("codeowners")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    metavar="FILE",
+    help="The contract to write (default: ownership.yaml at the repository root).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing contract file.")
+@click.pass_obj
+def import_codeowners(ws: Workspace, file: str, output: str | None, force: bool) -> int:
+    """An ownership.yaml with one agent per CODEOWNERS owner, checked on every tracked file."""
+    from ..exports.codeowners_import import import_codeowners as convert
+
+    source_full = os.path.join(ws.cwd, file)
+    try:
+        with open(source_full, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{file}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    source = os.path.relpath(os.path.abspath(source_full), ws.repo).replace(os.sep, "/")
+    full, relative = _output_path(ws, output or os.path.join(ws.repo, "ownership.yaml"))
+    if relative is None:
+        raise UsageError(f"{output}: the contract must lie inside the repository {ws.repo}")
+    if os.path.exists(full) and not force:
+        raise UsageError(f"{relative} exists; pass --force to replace it, or --output another file")
+    yaml_text, contract, protected = convert(ws, text, source, relative)
+    _write(full, yaml_text, relative)
+    rules = sum(len(a.owns) for a in contract.agents)
+    click.echo(f"imported {len(contract.agents)} agent(s), {rules} rule(s) from {source}; next: ownership lint")
+    if protected:
+        shown = ", ".join(protected[:5]) + (f" and {len(protected) - 5} more" if len(protected) > 5 else "")
+        click.echo(f"note: the contract protects {len(protected)} file(s) CODEOWNERS gives an owner: {shown}")
+    return 0
+
+
+@click.command()
+@click.option("--skip-claude", is_flag=True, help="Do not run `ownership install claude`.")
+@click.pass_obj
+def init(ws: Workspace, skip_claude: bool) -> int:
+    """Set up a repository: ownership.yaml, the pre-commit hooks, the Claude hooks; then lint."""
+    from ..setup.init import run_init
+
+    return run_init(ws, skip_claude, click.echo)
+
+
+@click.command("map")
+@click.option("--output", "-o", metavar="FILE.html", help="Write here (default: standard output).")
+@click.pass_obj
+def map_command(ws: Workspace, output: str | None) -> int:
+    """One self-contained HTML page: the tree, each file coloured by its owning agent."""
+    from ..exports.map import render_map
+
+    full, relative = _output_path(ws, output)
+    html = render_map(ws)
+    if full is None:
+        click.echo(html, nl=False)
+    else:
+        _write(full, html, relative or full)
+    return 0

@@ -1,0 +1,1 @@
+"""Pure: the contract model, globs, and the deciders (engine: one path; bulk: many paths). No I/O."""

@@ -1,0 +1,329 @@
+"""The agent guard: one Claude Code hook call → a decision.
+
+`parse_input` (protocol.py) reads the hook's JSON; `Guard.decide` answers with a `Verdict`:
+for PreToolUse, every path the tool would write and whether the acting agent
+may write it, with the deciding rule and the reason Claude is shown; for
+SubagentStart, the agent's lane to announce. Nothing here prints, exits or
+reads stdin: the `guard` command does (guard/hook.py, cli/agents.py).
+
+Who acts: `agent_type` without a `plugin-name:` prefix; without it the main
+session, for which the contract's `coordinator` names a lane or says `allow`.
+A name the contract does not know follows `unknown_agent`.
+
+Where a path lies: its folders are resolved (symlinks followed, '.' and '..'
+collapsed), and the git top level of its nearest existing folder makes it
+repository-relative, whatever the payload's cwd. A symlink is judged twice:
+where it is and where it leads. A path in no governed repository (no git work
+tree, or one without a contract; `.git/` itself is no work tree) follows
+`outside_repo`. A folder that exists is judged by the files in it.
+
+Which contract: `Workspace.contract_in_force()`, as for `ownership check
+--staged`: the one committed at HEAD; the working tree's only before the first
+commit or before any contract is committed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .. import git
+from ..core.engine import Engine
+from ..core.model import Contract, Decision, Rule
+from ..workspace import Workspace
+from .protocol import FILE_TOOLS, GUARDED_TOOLS, Check, HookInput, Verdict
+
+MAX_FOLDER_FILES = 5000  # a bigger folder is judged as a folder, not file by file
+
+# --- the contract in force ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Governed:
+    """A repository under a contract."""
+
+    top: str
+    contract: Contract
+    engine: Engine
+    where: str  # for messages: "contract/ownership.yaml at HEAD"
+
+
+def governed(ws: Workspace) -> Governed:
+    """The contract in force in a workspace (`Workspace.contract_in_force`: HEAD's, as for `check --staged`)."""
+    ws.prefetch_config()  # overlaps the settings with reading the contract
+    contract, label = ws.contract_in_force()
+    source = contract.source or ".claude/agents/*.md"
+    where = f"{source} at HEAD" if label == "HEAD" else f"{source} in {label}"
+    return Governed(os.path.realpath(ws.repo), contract, Engine(contract, ws.ignorecase), where)
+
+
+def _has_contract(top: str) -> bool:
+    """Whether a repository has a contract, committed at HEAD or in its working tree."""
+    from ..sources import CONTRACT_CANDIDATES, WorkTreeReader, discover
+
+    tree = WorkTreeReader(top)
+    if discover(tree) is not None or any(f.endswith(".md") for f in tree.files_under(".claude/agents")):
+        return True
+    if not git.has_head(top):
+        return False
+    return any(git.read_blob(top, "HEAD", c) is not None for c in CONTRACT_CANDIDATES) or any(
+        f.endswith(".md") for f in git.list_tree(top, "HEAD", ".claude/agents")
+    )
+
+
+# --- deciding -----------------------------------------------------------------
+
+
+class Guard:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.main_top = os.path.realpath(ws.repo) if ws.in_git else None
+        self._main: Governed | None = None
+        self._governed: dict[str, Governed | None] = {}
+        self._tops: dict[str, str | None] = {}
+
+    # --- the contracts ---
+
+    def main(self) -> Governed:
+        """The contract of the repository the guard runs in (`-C`, `--contract`): its settings rule the session."""
+        if self._main is None:
+            self._main = governed(self.ws)
+        return self._main
+
+    def governed(self, top: str) -> Governed | None:
+        """The contract of the repository at `top`; None when it has none (it is then not governed)."""
+        if top == self.main_top:
+            return self.main()
+        if top not in self._governed:
+            self._governed[top] = governed(Workspace(top)) if _has_contract(top) else None
+        return self._governed[top]
+
+    def audit_log(self) -> str | None:
+        """Where to append the audit records (absolute), when the contract asks for them."""
+        main = self._main
+        if main is None or not main.contract.audit_log:
+            return None
+        return os.path.join(main.top, main.contract.audit_log)
+
+    # --- the decision ---
+
+    def decide(self, hook: HookInput) -> Verdict:
+        if hook.event == "SubagentStart":
+            return Verdict(hook.event, context=self.lane_summary(hook.agent or ""))
+        if hook.event != "PreToolUse" or hook.tool not in GUARDED_TOOLS:
+            return Verdict(hook.event)
+        targets = self.targets(hook)
+        if not targets:
+            return Verdict(hook.event)
+        main = self.main()
+        checks: list[Check] = []
+        for target in targets:
+            checks.extend(self.check(target, hook, main))
+        return Verdict(hook.event, tuple(checks))
+
+    def targets(self, hook: HookInput) -> list[str]:
+        """The absolute paths the tool call writes; a folder ends with '/'."""
+        if hook.tool == "Bash":
+            from .shell import written_paths
+
+            def top(folder: str) -> str | None:
+                return self.top_of_folder(folder) if os.path.isdir(folder) else None
+
+            return list(written_paths(hook.tool_input["command"], hook.cwd, top).paths)
+        typed = hook.tool_input[FILE_TOOLS[hook.tool]].replace("\\", "/")  # Windows separators are accepted
+        path = os.path.normpath(os.path.join(hook.cwd, typed))
+        return [path + "/" if typed.endswith("/") and path != "/" else path]
+
+    def check(self, target: str, hook: HookInput, main: Governed) -> list[Check]:
+        """The checks of one path: where it is, and where it leads when it is a symlink."""
+        folder = target.endswith("/") and target != "/"
+        bare = os.path.normpath(target)
+        place = os.path.join(os.path.realpath(os.path.dirname(bare)), os.path.basename(bare))
+        leads = os.path.realpath(bare)
+        checks = [self.check_one(place, folder, hook, main, None)]
+        if leads != place:
+            checks.append(self.check_one(leads, folder, hook, main, place))
+        return checks
+
+    def locate(self, path: str) -> tuple[Governed, str] | None:
+        """(governing repository, repository-relative path), or None outside every governed repository."""
+        folder = path
+        while not os.path.isdir(folder):
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
+        top = self.top_of_folder(folder)
+        governed = self.governed(top) if top else None
+        if governed is None:
+            return None
+        relative = os.path.relpath(path, top).replace(os.sep, "/")
+        if relative == ".." or relative.startswith("../"):
+            return None
+        return governed, "" if relative == "." else relative
+
+    def top_of_folder(self, folder: str) -> str | None:
+        """The work tree's top level holding an existing folder (None inside `.git` or outside every work tree)."""
+        if ".git" in folder.split(os.sep):
+            return None
+        main = self.main_top
+        if main and (folder == main or folder.startswith(main + os.sep)):
+            # No '.git' between the folder and the top: the same work tree, no git process needed.
+            inner = folder
+            while inner != main and not os.path.lexists(os.path.join(inner, ".git")):
+                inner = os.path.dirname(inner)
+            if inner == main:
+                return main
+        if folder not in self._tops:
+            top = git.toplevel(folder)
+            self._tops[folder] = os.path.realpath(top) if top else None
+        return self._tops[folder]
+
+    def actor(self, contract: Contract, hook: HookInput) -> tuple[str, str | None]:
+        """('allow', None) for a coordinator with free hands, ('agent', name) or ('unknown', name)."""
+        name = hook.agent
+        if name is None:
+            if contract.coordinator == "allow":
+                return "allow", None
+            name = contract.coordinator
+        return ("agent" if contract.agent(name) else "unknown"), name
+
+    def check_one(self, path: str, folder: bool, hook: HookInput, main: Governed, link: str | None) -> Check:
+        located = self.locate(path)
+        governed = located[0] if located else main
+        kind, name = self.actor(governed.contract, hook)
+        who = _who(hook, name)
+        if located is None:
+            shown = path + "/" if folder else path
+            if kind == "allow":
+                return Check(shown, True, "coordinator")
+            if kind == "unknown" and main.contract.unknown_agent == "deny":
+                return self._unknown(shown, name, main, [])
+            if main.contract.outside_repo == "allow":
+                return Check(shown, True, "outside_repo")
+            reason = (
+                f"ownership: {who} may not write {_shown(shown, link)}: it lies outside every governed repository, "
+                f"and outside_repo is deny ({_setting_source(main.contract)})"
+            )
+            return Check(shown, False, "outside_repo", None, reason)
+        governed, relative = located
+        shown_path = relative + "/" if folder and relative else relative or "."
+        if governed is not main:
+            shown_path = os.path.join(governed.top, relative) + ("/" if folder else "")
+        engine = governed.engine
+        if kind == "allow":
+            return Check(shown_path, True, "coordinator")
+        if kind == "unknown":
+            if governed.contract.unknown_agent == "allow":
+                return Check(shown_path, True, "unknown_agent")
+            return self._unknown(shown_path, name, governed, engine.owners(relative) if relative else [])
+        decisions = list(self._decisions(engine, name, path, relative, folder, governed.contract))
+        for file, decision in decisions:
+            if not decision.can_write:
+                shown = shown_path if file == relative else file
+                if governed is not main and file != relative:
+                    shown = os.path.join(governed.top, file)
+                inside = "the whole repository" if relative == "" else shown_path
+                note = _shown(shown, link) + (f" (in {inside})" if file != relative else "")
+                owners = ", ".join(engine.owners(file)) or "no agent (a person must change it)"
+                reason = f"ownership: {who} may not write {note}: {_decided(decision)}; owners: {owners}"
+                return Check(shown, False, decision.access, decision.rule, reason)
+        first = decisions[0][1]
+        return Check(shown_path, True, first.access, first.rule)
+
+    def _decisions(self, engine: Engine, name: str, path: str, relative: str, folder: bool, contract: Contract):
+        """(path, decision) pairs that must all allow: the file, or each file of an existing folder."""
+        if relative == "":  # the whole repository, the contract's own files with it
+            yield from ((f, engine.decide(f, name)) for f in contract.files)
+            return
+        files = _files_in(path) if folder and os.path.isdir(path) else None
+        if files:
+            yield from ((relative + "/" + f, engine.decide(relative + "/" + f, name)) for f in files)
+        else:
+            yield relative, engine.decide(relative + "/" if folder else relative, name)
+
+    def _unknown(self, shown: str, name: str, governed: Governed, owners: list[str]) -> Check:
+        contract = governed.contract
+        reason = (
+            f"ownership: {name} may not write {shown}: {name} is not an agent of the contract "
+            f"(agents: {', '.join(contract.names)}), and unknown_agent is deny ({_setting_source(contract)})"
+            + (f"; owners: {', '.join(owners)}" if owners else "")
+        )
+        return Check(shown, False, "unknown_agent", None, reason)
+
+    # --- SubagentStart ---
+
+    def lane_summary(self, name: str) -> str:
+        """What a starting subagent is told about its lane."""
+        main = self.main()
+        contract = main.contract
+        agent = contract.agent(name)
+        if agent is None:
+            verdict = (
+                "it may write no file this contract governs (unknown_agent: deny)"
+                if contract.unknown_agent == "deny"
+                else "unknown agents may write (unknown_agent: allow)"
+            )
+            return (
+                f"ownership: '{name}' is not an agent of the file-ownership contract ({main.where}; "
+                f"its agents: {', '.join(contract.names)}); {verdict}."
+            )
+        root = (contract.root or ".") + "/"
+        protected = [r.pattern for r in contract.protected if r.line is not None]
+        lines = [
+            f"ownership: you are '{name}' in the file-ownership contract ({main.where}). "
+            f"Globs are gitignore patterns relative to {root}; a write outside your lane is blocked before it happens.",
+            *_section("You own (may write):", agent.owns),
+            *_section("You read (context only, never write):", agent.reads),
+            *_section("You cannot touch:", agent.cannot_touch),
+            "Protected (no agent writes them): "
+            + ", ".join([*protected, "the contract's own files (" + ", ".join(contract.files) + ")"]),
+            "Paths no section names: "
+            + ("yours to write (unlisted: allow)." if contract.unlisted == "allow" else "not yours (unlisted: deny)."),
+            "Hand a change outside your lane to its owner; `ownership explain PATH` names it.",
+        ]
+        return "\n".join(lines)
+
+
+def _who(hook: HookInput, name: str | None) -> str:
+    if hook.agent is None and name:
+        return f"the main session (coordinator: {name})"
+    return name or "the main session"
+
+
+def _shown(path: str, link: str | None) -> str:
+    return f"{path} (where the symlink {link} leads)" if link else path
+
+
+def _decided(decision: Decision) -> str:
+    rule = decision.rule
+    if rule is None:
+        return "unlisted: no section of its lane names it, and unlisted is deny"
+    return f"{decision.access} by {rule.pattern} ({rule.where})"
+
+
+def _setting_source(contract: Contract) -> str:
+    source = contract.source
+    return source if source and not source.endswith(".md") else "the default; no ownership.yaml sets it"
+
+
+def _section(title: str, rules: tuple[Rule, ...]) -> list[str]:
+    if not rules:
+        return [title + " nothing"]
+    return [title, *(f"  {r.pattern}  # {r.comment}" if r.comment else f"  {r.pattern}" for r in rules)]
+
+
+def _files_in(folder: str) -> list[str] | None:
+    """The files under an existing folder, relative to it and sorted, leaving out .git and nested work trees.
+
+    None when there are more than MAX_FOLDER_FILES: the folder is then judged as a folder.
+    """
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        dirnames[:] = [d for d in dirnames if d != ".git" and not os.path.lexists(os.path.join(dirpath, d, ".git"))]
+        found.extend(prefix + f for f in filenames if f != ".git")
+        if len(found) > MAX_FOLDER_FILES:
+            return None
+    return sorted(found)

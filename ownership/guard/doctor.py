@@ -1,0 +1,111 @@
+"""`ownership doctor`: is the Claude Code hook installed, and does it run?
+
+It sends one call the guard must deny and one it must allow through the
+installed command, as Claude Code would, and reports each line through `echo`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ..errors import OwnershipError
+from ..workspace import Workspace
+from .decide import Guard
+from .installers import PRE_TOOL_MATCHER, SETTINGS, guard_command, installed_commands, read_settings
+
+
+def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
+    """Is the Claude Code hook installed, and does it run? Sends one denied and one allowed call through it."""
+    problems = 0
+    settings = read_settings(os.path.join(ws.repo, SETTINGS)) or {}
+    installed = installed_commands(settings)
+    command = installed.get("PreToolUse") or guard_command(ws)
+    if installed.get("PreToolUse") and installed.get("SubagentStart"):
+        echo(f"hook installed: {SETTINGS} runs it on PreToolUse ({PRE_TOOL_MATCHER}) and SubagentStart:")
+    else:
+        problems += 1
+        missing = " and ".join(e for e in ("PreToolUse", "SubagentStart") if not installed.get(e))
+        echo(f"hook not installed: {SETTINGS} has no guard on {missing}; run `ownership install claude`")
+        trying = "its PreToolUse command" if installed.get("PreToolUse") else "the command install writes"
+        echo(f"trying {trying}:")
+    echo(f"  {command}")
+    try:
+        main = Guard(ws).main()
+    except OwnershipError as exc:
+        echo(f"contract: cannot be read: {str(exc).splitlines()[0]}")
+        echo("doctor: 2 problem(s); the guard blocks every write until the contract reads")
+        return 1
+    contract = main.contract
+    echo(f"contract in force: {main.where} ({len(contract.agents)} agents)")
+    agent, allowed_path = _sample(main)
+    denied_path = contract.files[0]
+    probes = [("deny", f"{agent} writes {denied_path}", _payload(ws, agent, "Write", {"file_path": denied_path}))]
+    if allowed_path:
+        allowed = _payload(ws, agent, "Write", {"file_path": allowed_path})
+        probes.append(("allow", f"{agent} writes {allowed_path}", allowed))
+    else:
+        probes.append(("allow", f"{agent} runs `true`", _payload(ws, agent, "Bash", {"command": "true"})))
+    for expected, what, payload in probes:
+        problems += _probe(ws, command, expected, what, payload, echo)
+    echo("doctor: the guard is installed and works" if not problems else f"doctor: {problems} problem(s)")
+    return 0 if not problems else 1
+
+
+def _sample(main) -> tuple[str, str | None]:
+    """An agent, and a path it owns (None when no owns pattern spells one out plainly)."""
+    contract, engine = main.contract, main.engine
+    for agent in contract.agents:
+        for rule in agent.owns:
+            pattern = rule.pattern.lstrip("/")
+            if rule.pattern.startswith("!") or "[" in pattern or "\\" in pattern:
+                continue
+            path = pattern.replace("**/", "").replace("**", "*").replace("?", "x")
+            path = (path + "*" if path.endswith("/") else path).replace("*", "ownership-doctor.txt")
+            path = f"{contract.root}/{path}" if contract.root else path
+            if engine.decide(path, agent.name).can_write:
+                return agent.name, path
+    return contract.agents[0].name, None
+
+
+def _payload(ws: Workspace, agent: str, tool: str, tool_input: dict) -> bytes:
+    """A PreToolUse call as Claude Code sends it; a file_path is made absolute."""
+    import json
+
+    if "file_path" in tool_input:
+        tool_input = {"file_path": os.path.join(ws.repo, tool_input["file_path"]), "content": ""}
+    return json.dumps({
+        "session_id": "ownership-doctor", "cwd": ws.repo, "hook_event_name": "PreToolUse", "tool_name": tool,
+        "tool_input": tool_input, "tool_use_id": "ownership-doctor", "agent_id": "ownership-doctor",
+        "agent_type": agent,
+    }).encode()  # fmt: skip
+
+
+def _probe(ws: Workspace, command: str, expected: str, what: str, payload: bytes, echo: Callable[[str], None]) -> int:
+    """Run the hook command through a shell as Claude Code does; 0 when it answered as expected, else 1."""
+    import json
+    import subprocess
+    import time
+
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=ws.repo)
+    start = time.perf_counter()
+    proc = subprocess.run(["/bin/sh", "-c", command], input=payload, capture_output=True, cwd=ws.repo, env=env)
+    took = (time.perf_counter() - start) * 1000
+    out, err = proc.stdout.decode("utf-8", "replace").strip(), proc.stderr.decode("utf-8", "replace").strip()
+    try:
+        answer = json.loads(out)["hookSpecificOutput"] if out else None
+    except (ValueError, KeyError, TypeError):
+        answer = {}
+    if proc.returncode == 0 and expected == "deny" and answer and answer.get("permissionDecision") == "deny":
+        echo(f"denied as expected: {what} ({took:.0f} ms)")
+        echo("  " + answer.get("permissionDecisionReason", "").replace("\n", "\n  "))
+        return 0
+    if proc.returncode == 0 and expected == "allow" and answer is None:
+        echo(f"allowed as expected: {what} ({took:.0f} ms)")
+        return 0
+    should = "denied" if expected == "deny" else "allowed"
+    echo(f"FAILED: {what} should be {should}; the command exited {proc.returncode}")
+    for label, text in (("stdout", out), ("stderr", err)):
+        if text:
+            echo(f"  {label}: " + text.replace("\n", f"\n  {label}: "))
+    return 1

@@ -1,0 +1,137 @@
+"""The Claude Code hook protocol: the JSON a hook call brings (HookInput, parse_input), the answer it
+gets (Check, Verdict → the hook's JSON output), and the audit records a judged call leaves."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from ..core.model import Rule
+from ..errors import UsageError
+
+FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
+GUARDED_TOOLS = (*FILE_TOOLS, "Bash")
+
+# --- the input ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HookInput:
+    """The fields of Claude Code's hook JSON the guard uses."""
+
+    event: str
+    cwd: str | None = None
+    session_id: str | None = None
+    tool: str | None = None
+    tool_input: dict | None = None
+    tool_use_id: str | None = None
+    agent_id: str | None = None
+    agent_type: str | None = None
+
+    @property
+    def agent(self) -> str | None:
+        """The acting agent, `plugin-name:` prefix stripped; None when the main session acts."""
+        return self.agent_type.rsplit(":", 1)[-1] if self.agent_type else None
+
+
+def parse_input(data: bytes) -> HookInput:
+    """The hook JSON → HookInput; UsageError (one line, naming what is wrong) for anything else."""
+    if not data.strip():
+        raise UsageError("hook input is empty; `ownership guard` reads the JSON Claude Code sends on stdin")
+    try:
+        payload = json.loads(data)
+    except UnicodeDecodeError:
+        raise UsageError("hook input is not UTF-8 text; `ownership guard` reads Claude Code's hook JSON") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"hook input is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    if not isinstance(payload, dict):
+        raise UsageError(f"hook input must be a JSON object, not {type(payload).__name__}")
+    strings = {}
+    for key in ("hook_event_name", "cwd", "session_id", "tool_name", "tool_use_id", "agent_id", "agent_type"):
+        value = payload.get(key)
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f"hook input: '{key}' must be a string, not {type(value).__name__}")
+        strings[key] = value or None
+    event = strings["hook_event_name"]
+    if event is None:
+        raise UsageError("hook input: 'hook_event_name' is missing")
+    tool, tool_input = strings["tool_name"], payload.get("tool_input")
+    if event == "PreToolUse":
+        if tool is None:
+            raise UsageError("hook input: PreToolUse without 'tool_name'")
+        if tool in GUARDED_TOOLS:
+            if not isinstance(tool_input, dict):
+                raise UsageError(f"hook input: {tool} without a 'tool_input' object")
+            key = FILE_TOOLS.get(tool, "command")
+            if not isinstance(tool_input.get(key), str) or (key != "command" and not tool_input[key]):
+                raise UsageError(f"hook input: {tool} without a string 'tool_input.{key}'")
+            if "\0" in tool_input[key]:
+                raise UsageError(f"hook input: 'tool_input.{key}' holds a NUL character")
+            if strings["cwd"] is None or not os.path.isabs(strings["cwd"]):
+                raise UsageError(f"hook input: {tool} without an absolute 'cwd'")
+    elif event == "SubagentStart" and strings["agent_type"] is None:
+        raise UsageError("hook input: SubagentStart without 'agent_type'")
+    return HookInput(
+        event, strings["cwd"], strings["session_id"], tool, tool_input if isinstance(tool_input, dict) else None,
+        strings["tool_use_id"], strings["agent_id"], strings["agent_type"],
+    )  # fmt: skip
+
+
+# --- the answer ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One path the tool writes, judged."""
+
+    path: str  # repository-relative (absolute outside the governed repositories); a folder ends with '/'
+    allowed: bool
+    access: str  # a Decision's access, or coordinator | unknown_agent | outside_repo
+    rule: Rule | None = None
+    reason: str = ""  # for Claude, when denied
+
+
+@dataclass(frozen=True)
+class Verdict:
+    event: str
+    checks: tuple[Check, ...] = ()
+    context: str | None = None  # SubagentStart: the lane to announce
+
+    @property
+    def denied(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.allowed)
+
+    def output(self) -> dict | None:
+        """The hook's JSON answer; None means allow and print nothing."""
+        if self.context is not None:
+            return {"hookSpecificOutput": {"hookEventName": self.event, "additionalContext": self.context}}
+        if self.denied:
+            reason = "\n".join(dict.fromkeys(c.reason for c in self.denied))
+            return {
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": "deny",
+                    "permissionDecisionReason": reason,
+                }
+            }
+        return None
+
+
+def audit_records(hook: HookInput, verdict: Verdict, time: str) -> list[dict]:
+    """One JSON object a judged path, for the contract's `audit_log`."""
+    return [
+        {
+            "time": time,
+            "session_id": hook.session_id,
+            "agent": hook.agent,  # null: the main session
+            "agent_id": hook.agent_id,
+            "tool": hook.tool,
+            "tool_use_id": hook.tool_use_id,
+            "path": check.path,
+            "decision": "allow" if check.allowed else "deny",
+            "access": check.access,
+            "rule": check.rule.to_json() if check.rule else None,
+        }
+        for check in verdict.checks
+    ]

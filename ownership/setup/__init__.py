@@ -1,0 +1,1 @@
+"""Setting a repository up: `ownership init` (contract, pre-commit hooks, Claude hooks, lint)."""
