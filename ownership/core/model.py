@@ -20,6 +20,7 @@ class Rule:
     source: str  # repository-relative file the rule comes from
     line: int | None  # None for the rules the tool adds itself (the contract's own files)
     comment: str = ""
+    written: str = ""  # as the author wrote it, when that was a brace list this rule is one alternative of
 
     @property
     def where(self) -> str:

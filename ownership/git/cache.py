@@ -24,7 +24,7 @@ from .. import __version__
 from ..core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
 
 KEEP = 16  # entries kept; older ones are removed when a new one is written
-FORMAT = "ownership-contract-cache/1"  # the layout below; change it with the layout
+FORMAT = "ownership-contract-cache/2"  # the layout below; change it with the layout
 MAX_BYTES = 16 * 1024 * 1024  # a larger entry is neither written nor read
 _MARSHAL_VERSION = 4  # the format of Python 3.4 and later: builtins only
 _LONGEST = 1024 * 1024  # no string a contract holds can be longer (sources.MAX_FILE_BYTES)
@@ -133,7 +133,7 @@ def _encode_agent(agent: Agent) -> list:
 
 
 def _encode_rule(rule: Rule) -> list:
-    return [rule.section, rule.pattern, rule.source, rule.line, rule.comment]
+    return [rule.section, rule.pattern, rule.source, rule.line, rule.comment, rule.written]
 
 
 def decode(data: object, key: str) -> Contract:
@@ -181,8 +181,10 @@ def _decode_agent(data: object) -> Agent:
 
 
 def _decode_rule(data: object, sections: tuple[str, ...]) -> Rule:
-    section, pattern, source, line, comment = _list(data, 5)
-    return Rule(_choice(section, sections), _str(pattern), _str(source), _optional_line(line), _str(comment))
+    section, pattern, source, line, comment, written = _list(data, 6)
+    return Rule(
+        _choice(section, sections), _str(pattern), _str(source), _optional_line(line), _str(comment), _str(written)
+    )
 
 
 def _decode_identity(data: object, names: set[str]) -> Identity:

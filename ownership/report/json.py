@@ -55,7 +55,7 @@ def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, l
             "agent": agent.name,
             "source": agent.source,
             "line": agent.line,
-            **{s: [dict(r.to_json(), comment=r.comment) for r in agent.rules(s)] for s in SECTIONS},
+            **{s: [_lane_rule(r) for r in agent.rules(s)] for s in SECTIONS},
         }
         if files is not None:
             entry["files"] = files[agent.name]
@@ -92,3 +92,11 @@ def check_json(result, what: str) -> str:
             "summary": check_summary(result, what),
         }
     )
+
+
+def _lane_rule(rule) -> dict:
+    """A rule as `lanes --json` lists it: with its comment, and what was written when braces were expanded."""
+    entry = dict(rule.to_json(), comment=rule.comment)
+    if rule.written:
+        entry["written"] = rule.written
+    return entry

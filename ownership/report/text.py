@@ -66,6 +66,7 @@ def lanes_text(engine: Engine, agents: list[Agent], files: dict[str, dict[str, l
             width = max((len(r.pattern) for r in rules), default=0)
             for rule in rules:
                 comment = f"  # {rule.comment}" if rule.comment else ""
+                comment += f"  (one of {rule.written})" if rule.written else ""
                 lines.append(f"    {rule.pattern:<{width}}  {rule.where}{comment}")
             if files is not None:
                 listed = files[agent.name].get(section, [])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..core.globs import GlobError, translate
-from ..core.model import CONTRACT_CANDIDATES, Agent, Contract, Identity, Rule
+from ..core.model import CONTRACT_CANDIDATES, Agent, Contract, Identity, Problem, Rule
 from ..errors import ContractErrors, excerpt
 from .agent_file import _NAME, AgentFileReader
 from .readers import DISCOVERED_AGENTS, Reader, escape_glob
@@ -18,8 +18,9 @@ from .yaml_safety import parse
 
 _TOP_KEYS = {
     "version", "root", "agent_files", "agents", "unlisted", "protected", "identity",
-    "require_agent", "coordinator", "unknown_agent", "outside_repo", "audit_log",
+    "require_agent", "coordinator", "unknown_agent", "outside_repo", "audit_log", "vocabulary",
 }  # fmt: skip
+DOCUMENTATION = {"readme.md", "index.md", "_index.md", "readme"}  # beside agent files, these are not agents
 _AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description"}
 _IDENTITY_KEYS = {"trailer", "branch", "authors"}
 
@@ -43,6 +44,7 @@ class _Loader(AgentFileReader):
 
     def discovered_agents(self) -> Contract:
         files = [f for f in self.reader.files_under(".claude/agents") if re.fullmatch(r"\.claude/agents/[^/]+\.md", f)]
+        files = [f for f in files if not self._documentation(f)]
         if not files:
             self.error(
                 ".", None,
@@ -78,6 +80,7 @@ class _Loader(AgentFileReader):
                 path, line("version"), f"unsupported version {excerpt(data.get('version'))}; this tool reads version: 1"
             )
         root = self._root(data.get("root", "."), path, line("root"))
+        self.vocabulary = self._vocabulary(keys.get("vocabulary"), path)
         agent_globs = self._strings(keys.get("agent_files"), path, "agent_files")
         agent_files = self._expand_agent_files(agent_globs, folder, path)
         agents = [a for a in map(self.agent_file, agent_files) if a]
@@ -233,26 +236,65 @@ class _Loader(AgentFileReader):
     # --- agents -----------------------------------------------------------
 
     def _expand_agent_files(self, globs: list[tuple[str, int]], folder: str, source: str) -> list[str]:
+        """The agent files `agent_files` names, in order; a `!` pattern takes files back out."""
         if not globs:
             return []
         candidates = self.reader.files_under(folder)
         prefix = folder + "/" if folder else ""
         found: list[str] = []
         for pattern, line in globs:
+            negated = pattern.startswith("!")
             try:
-                glob = translate("/" + pattern.lstrip("/"))
+                glob = translate("/" + pattern.lstrip("!").lstrip("/"))
             except GlobError as exc:
                 self.error(source, line, f"invalid glob {excerpt(pattern)} in agent_files: {exc}")
                 continue
             matched = [c for c in candidates if glob.matches_path(c[len(prefix) :])]
+            if negated:
+                found = [f for f in found if f not in matched]
+                continue
             if not matched:
                 self.error(
                     source,
                     line,
                     f"agent_files: {excerpt(pattern)} matches no file under {folder or '.'}/; fix the glob",
                 )
-            found.extend(m for m in matched if m not in found)
+            found.extend(m for m in matched if m not in found and not self._documentation(m))
         return found
+
+    def _documentation(self, path: str) -> bool:
+        """A README or index beside the agent files is documentation, not an agent, unless it reads like a lane."""
+        if path.rpartition("/")[2].lower() not in DOCUMENTATION:
+            return False
+        from .lanes import read_lanes
+
+        text = self.reader.read(path) or b""
+        lanes = read_lanes(text.decode("utf-8", "replace").splitlines(), 1, self.vocabulary)
+        if lanes.rules:
+            self.warnings.append(
+                Problem(
+                    "warning",
+                    "skipped-documentation",
+                    f"{path.rpartition('/')[2]} is read as documentation, not as an agent, yet it lists lanes; "
+                    "rename it to the agent's name or exclude it with '!' in agent_files",
+                    path,
+                    lanes.rules[0].line,
+                )
+            )
+        return True
+
+    def _vocabulary(self, entry, source: str):
+        """`vocabulary: {owns: [...], reads: [...], cannot_touch: [...]}`: more words that open a lane section."""
+        from .lanes import Vocabulary
+
+        if entry is None:
+            return None
+        words = {}
+        for section, (line, node) in self._keys(
+            entry[1], source, {"owns", "reads", "cannot_touch"}, "vocabulary"
+        ).items():
+            words[section] = [w for w, _ in self._strings((line, node), source, f"vocabulary.{section}")]
+        return Vocabulary(words)
 
     def _inline_agents(self, node, source: str) -> list[Agent]:
         agents = []

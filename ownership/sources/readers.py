@@ -105,7 +105,7 @@ class Collector:
             return None
         return text
 
-    def _rule(self, section: str, pattern: str, source: str, line: int, comment: str) -> Rule | None:
+    def _rule(self, section: str, pattern: str, source: str, line: int, comment: str, written: str = "") -> Rule | None:
         if _PLACEHOLDER.search(pattern):
             self.error(
                 source, line, f"template placeholder in glob {excerpt(pattern)}; render the template or remove the line"
@@ -116,4 +116,4 @@ class Collector:
         except GlobError as exc:
             self.error(source, line, f"invalid glob {excerpt(pattern)}: {exc}")
             return None
-        return Rule(section, pattern, source, line, comment)
+        return Rule(section, pattern, source, line, comment, written)

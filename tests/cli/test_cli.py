@@ -233,11 +233,13 @@ def test_lint_finds_every_kind_of_problem(example, run) -> None:
         f"{API_MD}:18: warning: 'api' both owns (src/api/** at {API_MD}:11) and reads (src/api/v1/**) 1 file(s): "
         "svc/src/api/v1/main.py; owning implies reading, drop or narrow the READS rule [owns-and-reads]",
         f"{API_MD}:19: warning: reads pattern 'docs/**' matches no tracked file; fix or remove it [matches-nothing]",
-        "contract/agents/web.md:7: warning: table row 'Anything secret' under cannot_touch is not a backticked path; "
+        "contract/agents/web.md:2: warning: agent 'web' has no lane: its lane sections hold no path we could read "
+        "(see the notes above); every write it makes will be refused (add an OWNS section with its paths) [no-lane]",
+        "contract/agents/web.md:7: warning: table row 'Anything secret' under CANNOT TOUCH is not a backticked path; "
         "write it as `path/glob` or move it out of the table [unreadable-row]",
         "contract/ownership.yaml: warning: 1 tracked file(s) under svc/ have no owner: svc/tools/run.sh; "
         "add them to an agent's OWNS [unowned]",
-        "lint failed: 1 error(s), 5 warning(s); 3 agents, 8 rules, 6 tracked files governed",
+        "lint failed: 1 error(s), 6 warning(s); 3 agents, 8 rules, 6 tracked files governed",
     ]
 
 

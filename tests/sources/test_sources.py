@@ -101,7 +101,7 @@ def test_markdown_agent_sections_lines_and_comments(tmp_path: Path) -> None:
     ]
     (warning,) = contract.warnings
     assert (warning.code, warning.source, warning.line) == ("unreadable-row", "a.md", 42)
-    assert "'Production secrets' under cannot_touch is not a backticked path" in warning.message
+    assert "'Production secrets' under CANNOT TOUCH is not a backticked path" in warning.message
 
 
 @pytest.mark.parametrize(
@@ -191,11 +191,18 @@ def test_yaml_contract_merges_agent_files_and_inline_agents(tmp_path: Path) -> N
         ({"c.yaml": "unlisted: maybe\nagents: {a: {owns: [x]}}\n"}, ["c.yaml:1: unlisted must be deny or allow"]),
         ({"c.yaml": "root: ../up\nagents: {a: {owns: [x]}}\n"}, ["c.yaml:1: root '../up' must be a folder inside"]),
         ({"c.yaml": "- a\n- b\n"}, ["c.yaml:1: a contract is a YAML mapping"]),
-        ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "no front matter\n"}, ["m/a.md:1: no YAML front matter"]),
         ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nname: [\n---\n"}, ["m/a.md:3: malformed YAML"]),
         (
-            {"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nmodel: x\n---\n"},
+            {"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nname: Two Words\n---\n"},
             ["m/a.md:2: front matter needs 'name"],
+        ),
+        (
+            {"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nmodel: {{MODEL}}\n---\n"},
+            ["m/a.md:2: template placeholder in front matter ('model: {{MODEL}}')"],
+        ),
+        (
+            {"c.yaml": "agent_files: [AGENTS.md]\n", "AGENTS.md": "## Owns\n- `src/**`\n"},
+            ["AGENTS.md:1: cannot tell which agent this file is for"],
         ),
         ({"c.yaml": "agent_files: [m/*.md]\n", "m/a.md": "---\nname: a\n"}, ["m/a.md:1: front matter is not closed"]),
         (
@@ -267,7 +274,8 @@ def test_seed_agent(tmp_path: Path) -> None:
          ["src/components/**/*.vue", "src/views/**/*.vue", "src/api/**/*", "tests/**/*"], 0),
         ("section-tables.md", "behaviour-builder", ["app/experience/behaviour/**", "app/experience/registry.ts"], [],
          ["app/experience/driver/*", "app/experience/trigger/*", "app/content/**", "site/*"], 1),
-        ("read-only.md", "section-reviewer", [], ["app/content/sections/**", "docs/guidelines.md"], [], 1),
+        # the unreadable row, and: it owns nothing
+        ("read-only.md", "section-reviewer", [], ["app/content/sections/**", "docs/guidelines.md"], [], 2),
     ],
 )  # fmt: skip
 def test_wild_shapes(name, agent, owns, reads, cannot, warnings) -> None:

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from ownership.lanes import Vocabulary, read_lanes
+from ownership.sources.lanes import Vocabulary, read_lanes
 
 
 def read(text: str, vocabulary: Vocabulary | None = None):

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 # fmt: off
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "owns": (
-        "owns", "own", "owned", "ownership of", "what i own", "what you own", "files i own", "files you own",
+        "owns", "own", "ownership of", "what i own", "what you own", "files i own", "files you own",
         "can touch", "can write", "can modify", "can edit", "can change", "may write", "may edit", "may modify",
         "allowed", "allowed writes", "allowed write access", "allowed paths", "allowed files", "allowed to modify",
         "allowed to edit", "write access", "write", "writes", "writable", "writeable", "scope", "in scope",
@@ -185,7 +185,7 @@ class _Reader:
             if section is not None and items_seen == 0 and not deeper_lane:
                 self.note(
                     "warning", "empty-lane",
-                    f"'{_excerpt(lines[opened_at - first])}' reads as {_title(section)} but no path follows it; "
+                    f"{_excerpt(lines[opened_at - first].strip())} reads as {_title(section)} but no path follows it; "
                     "list its paths under it (one a line, or as `path` items), or write 'None'",
                     opened_at,
                 )  # fmt: skip
@@ -216,7 +216,7 @@ class _Reader:
                 if found is None and words not in CONTAINERS and _mentions_lane(words, self.vocabulary):
                     self.note(
                         "warning", "unread-heading",
-                        f"heading '{_excerpt(raw.strip())}' sounds like a lane but its words are not in the "
+                        f"heading {_excerpt(raw.strip())} sounds like a lane but its words are not in the "
                         "vocabulary; rename it (OWNS, READS, CANNOT TOUCH) or add its words to `vocabulary:`",
                         number,
                     )  # fmt: skip
@@ -311,6 +311,8 @@ class _Reader:
                 tree[0],
             )  # fmt: skip
             return 1
+        if not any(raw.strip() for _, raw in block):
+            return 1  # an empty block: nothing, on purpose
         read = 0
         for number, raw in block:
             text = raw.strip()
@@ -325,10 +327,6 @@ class _Reader:
         if not text:
             return 0
         if normalize(text) in EMPTY:
-            return 1
-        if _PLACEHOLDER.search(text):
-            self.refuse(section, "placeholder",
-                        f"template placeholder in {_excerpt(text)}; render the template or remove the line", number)
             return 1
         if not fenced and text.startswith("`"):
             return self.code_spans(text, section, number)
@@ -369,6 +367,10 @@ class _Reader:
 
     def add(self, section: str, token: str, description: str, number: int, markdown: bool) -> None:
         token = token.strip().rstrip(",;")
+        if _PLACEHOLDER.search(token):
+            message = f"template placeholder in glob {_excerpt(token)}; render the template or remove the line"
+            self.refuse(section, "placeholder", message, number)
+            return
         if QUALIFIERS.search(description) and section == "owns":
             self.refuse(
                 section, "qualified",
