@@ -282,6 +282,10 @@ class Guard:
             + ("yours to write (unlisted: allow)." if contract.unlisted == "allow" else "not yours (unlisted: deny)."),
             "Hand a change outside your lane to its owner; `ownership explain PATH` names it.",
         ]
+        unread = [w for w in contract.warnings if w.source == agent.source]
+        if unread:  # what the contract could not read of this agent's file: the agent should know its lane is partial
+            lines.append(f"Parts of your agent file were not read as lanes ({len(unread)}); ask for them to be fixed:")
+            lines += [f"  {w.location}: {w.message}" for w in unread[:5]]
         return "\n".join(lines)
 
 
