@@ -223,7 +223,9 @@ class AgentFileReader(Collector):
 
     def _no_lane(self, path: str, name: str, line: int, scoped: list[str], parts: int) -> None:
         if scoped:
-            why = f"its {', '.join(scoped)} {'keys scope' if len(scoped) > 1 else 'key scopes'} instructions, not writes"
+            why = (
+                f"its {', '.join(scoped)} {'keys scope' if len(scoped) > 1 else 'key scopes'} instructions, not writes"
+            )
         elif parts:
             why = "its lane sections hold no path we could read (see the notes above)"
         else:

@@ -136,9 +136,18 @@ def test_a_contract_vocabulary_adds_words(repo: Repo) -> None:
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
-        ("## Owns\nYou own the `src/api/` folder.\n", "agents/a.md:5: warning: this line under OWNS names paths in prose"),
-        ("## Owns\nWhatever the lead says.\n", "agents/a.md:4: warning: '## Owns' reads as OWNS but no path follows it"),
-        ("## Files this agent may edit\n- `src/**`\n", "agents/a.md:4: warning: heading '## Files this agent may edit'"),
+        (
+            "## Owns\nYou own the `src/api/` folder.\n",
+            "agents/a.md:5: warning: this line under OWNS names paths in prose",
+        ),
+        (
+            "## Owns\nWhatever the lead says.\n",
+            "agents/a.md:4: warning: '## Owns' reads as OWNS but no path follows it",
+        ),
+        (
+            "## Files this agent may edit\n- `src/**`\n",
+            "agents/a.md:4: warning: heading '## Files this agent may edit'",
+        ),
     ],
 )
 def test_what_is_not_read_is_named_and_fails_strict(team: Repo, body: str, problem: str) -> None:
