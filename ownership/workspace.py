@@ -137,6 +137,10 @@ class Workspace:
             return load(TreeReader(self.repo, rev, []), None)  # raises: no contract found
         return contract
 
+    def contract_at_or_none(self, rev: str) -> Contract | None:
+        """The contract committed at `rev`, or None when none was committed there yet."""
+        return self._committed(rev)
+
     def _committed(self, rev: str) -> Contract | None:
         """The contract at `rev` (cached by its files' object ids), or None when none is committed there."""
         from .git import cache

@@ -37,6 +37,14 @@ ONE_BAD_COMMIT = (
 )
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 
+
+def unjudged(lines: list[str]) -> list[str]:
+    """Range summaries without the contract revision that judged them (a commit id, different every run)."""
+    judged = [re.sub(r"; judged by contract/ownership\.yaml at [0-9a-f]{7,}$", "", line) for line in lines]
+    ranges = [line for line in lines if re.search(r" in \d+ commit\(s\)", line)]
+    assert all("; judged by contract/ownership.yaml at " in line for line in ranges), ranges
+    return judged
+
 CONFIG = """\
 repos:
   - repo: {repo}
@@ -313,7 +321,7 @@ def test_framework_pre_push_first_push_without_from_ref(framework, remote) -> No
     lines = out.splitlines()
     assert f"commit {bad[:12]}: {MIGRATION_VIOLATION}" in lines
     # start (9 paths), the hooks config (1), the api work (1), the sneaky commit (1)
-    assert "check failed: 1 violation(s) among 12 path(s) in 4 commit(s); acting: api and a person" in lines
+    assert "check failed: 1 violation(s) among 12 path(s) in 4 commit(s); acting: api and a person" in unjudged(lines)
     assert remote_sha(remote) is None
 
 
@@ -331,7 +339,7 @@ def test_framework_pre_push_checks_the_pushed_range(framework, remote) -> None:
     assert code == 1
     lines = out.splitlines()
     assert f"commit {bad[:12]}: {MIGRATION_VIOLATION}" in lines
-    assert ONE_BAD_COMMIT in lines
+    assert ONE_BAD_COMMIT in unjudged(lines)
     assert remote_sha(remote) == good
 
     code, out = git(framework, "push", "-q", "origin", "main:refs/heads/feature")
@@ -446,14 +454,16 @@ def test_plain_hook_pre_push_new_and_existing_branches(plain, remote) -> None:
     code, out = git(plain, "push", "-q", "origin", "main")
     assert code == 1
     assert violation in out.splitlines()
-    assert "check failed: 1 violation(s) among 11 path(s) in 3 commit(s); acting: api and a person" in out.splitlines()
+    assert "check failed: 1 violation(s) among 11 path(s) in 3 commit(s); acting: api and a person" in unjudged(
+        out.splitlines()
+    )
     assert remote_sha(remote) is None
 
     plain.git("reset", "-q", "--hard", "HEAD~1")
     good = head(plain)
     code, out = git(plain, "push", "-q", "origin", "main")
     assert code == 0, out
-    assert out.splitlines() == ["check passed: 10 path(s) in 2 commit(s); acting: api and a person"]
+    assert unjudged(out.splitlines()) == ["check passed: 10 path(s) in 2 commit(s); acting: api and a person"]
     assert remote_sha(remote) == good
 
     # an existing branch: the range remote..local
@@ -461,13 +471,13 @@ def test_plain_hook_pre_push_new_and_existing_branches(plain, remote) -> None:
     code, out = git(plain, "push", "-q", "origin", "main")
     assert code == 1
     assert violation in out.splitlines()
-    assert ONE_BAD_COMMIT in out.splitlines()
+    assert ONE_BAD_COMMIT in unjudged(out.splitlines())
     assert remote_sha(remote) == good
 
     # a new branch off a pushed one: only its own commits
     code, out = git(plain, "push", "-q", "origin", "main:refs/heads/feature")
     assert code == 1
-    assert ONE_BAD_COMMIT in out.splitlines()
+    assert ONE_BAD_COMMIT in unjudged(out.splitlines())
     assert remote_sha(remote, "feature") is None
 
 
@@ -492,7 +502,7 @@ def test_plain_hook_pre_push_checks_every_pushed_ref(plain, remote) -> None:
     bad = commit_unchecked(plain, "sneaky\n\nAgent: api", {MIGRATION: "up = 2\n"})
     code, out = git(plain, "push", "-q", "origin", "good", "bad")
     assert code == 1
-    assert out.splitlines()[:3] == [
+    assert unjudged(out.splitlines())[:3] == [
         "check passed: 1 path(s) in 1 commit(s); acting: db (the commit trailer 'Agent:')",
         f"commit {bad[:12]}: {MIGRATION_VIOLATION}",
         ONE_BAD_COMMIT,

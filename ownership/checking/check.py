@@ -52,6 +52,10 @@ class CheckResult:
     violations: tuple[Violation, ...]
     units: tuple[Checked, ...]
     ranged: bool  # commits were checked (a range), rather than uncommitted changes
+    contract: str | None = (
+        None  # for a range: the revision whose contract judged it ("contract/ownership.yaml at 1a2b3c4")
+    )
+    before_contract: int = 0  # commits of the range made before any contract existed: nothing to judge them by
 
     @property
     def commits(self) -> int:
@@ -96,7 +100,9 @@ def check_changes(
     return violations, Checked(commit, actor, len(written))
 
 
-def check_commits(engine: Engine, repo: str, commits: list[str], clues: Clues) -> CheckResult:
+def check_commits(
+    engine: Engine, repo: str, commits: list[str], clues: Clues, contract: str | None = None, before: int = 0
+) -> CheckResult:
     """Each commit against its first parent (merges: what the merge adds), as its own agent."""
     violations: list[Violation] = []
     units = []
@@ -106,4 +112,4 @@ def check_commits(engine: Engine, repo: str, commits: list[str], clues: Clues) -
         found, unit = check_changes(engine, changes, actor, info.sha)
         violations += found
         units.append(unit)
-    return CheckResult(tuple(violations), tuple(units), True)
+    return CheckResult(tuple(violations), tuple(units), True, contract, before)

@@ -42,6 +42,33 @@ def _range_base(ws: Workspace, rev_range: str) -> str:
     return rev_range.partition("..")[0] or "HEAD"
 
 
+def _judging_contract(ws: Workspace, commits: list[str], at: str | None):
+    """(the contract, which revision it is, the commits it judges, how many came before any contract).
+
+    A range is judged by the contract at its start (or at --contract-at). When
+    no contract existed there yet (the first push after adopting), the commits
+    made before one existed are not judged, and the rest are judged by the
+    contract as the first of them committed it: its introduction by a person
+    is then no violation, and an agent's is (the contract protects itself).
+    """
+    if at is None:
+        contract = ws.contract_in_force()[0]
+        return contract, "the working tree" if ws.info.head is None else _label(ws, contract, "HEAD"), commits, 0
+    found = ws.contract_at_or_none(at)
+    if found is not None:
+        return found, _label(ws, found, at), commits, 0
+    for number, sha in enumerate(commits):
+        found = ws.contract_at_or_none(sha)
+        if found is not None:
+            return found, _label(ws, found, sha), commits[number:], number
+    return ws.contract_at(at), at, commits, 0  # none anywhere: the same error as ever (no contract found)
+
+
+def _label(ws: Workspace, contract, rev: str) -> str:
+    short = git.run(["rev-parse", "--short", "--end-of-options", rev + "^{commit}"], ws.repo).decode().strip()
+    return f"{contract.source or '.claude/agents/*.md'} at {short}"
+
+
 def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
     """The commits a push sends (pre-commit's PRE_COMMIT_FROM_REF/TO_REF, else those on no remote) and the base."""
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
@@ -62,12 +89,16 @@ def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
 @click.option("--pre-push", is_flag=True, help="The commits being pushed (for the pre-push hook).")
 @click.option("--message-file", metavar="FILE", help="The commit message, for its agent trailer (commit-msg hook).")
 @click.option("--agent", metavar="NAME", help="The acting agent (overrides every other clue).")
+@click.option(
+    "--contract-at", "contract_at", metavar="REV",
+    help="With --range or --pre-push: judge every commit by the contract at REV (default: the range's start).",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(sorted(CHECK_REPORTERS)), default="text", show_default=True)
 @click.argument("paths", nargs=-1)
 @click.pass_obj
 def check(
     ws: Workspace, mode: str | None, rev_range: str | None, pre_push: bool, message_file: str | None,
-    agent: str | None, fmt: str, paths: tuple[str, ...],
+    agent: str | None, contract_at: str | None, fmt: str, paths: tuple[str, ...],
 ) -> int:  # fmt: skip
     """Check changes against the lane of the agent that made them. Exit 1 on any violation."""
     from ..checking.check import CheckResult, check_changes, check_commits
@@ -78,14 +109,21 @@ def check(
         raise click.UsageError(f"choose one of --staged, --worktree, --range, --pre-push or PATHs, not {chosen}")
     if not ws.in_git:
         raise UsageError(f"{ws.cwd} is not inside a git repository; check reads changes from git")
+    if contract_at and not (rev_range or pre_push):
+        raise click.UsageError("--contract-at goes with --range or --pre-push")
     if rev_range or pre_push:
         if rev_range:
             commits, base, branch = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
         else:
             commits, base, branch = _pushed_commits(ws)
-        contract = ws.contract_at(base) if base else ws.contract_in_force()[0]
+        if contract_at:  # judged by the contract at REV, whatever the range's start holds
+            contract = ws.contract_at(contract_at)
+            judged, before = _label(ws, contract, contract_at), 0
+        else:
+            contract, judged, commits, before = _judging_contract(ws, commits, base)
         engine = ws.engine_for(contract)
-        result = check_commits(engine, ws.repo, commits, _clues(ws, contract, agent, None, branch))
+        clues = _clues(ws, contract, agent, None, branch)
+        result = check_commits(engine, ws.repo, commits, clues, judged, before)
         what = "the range"
     else:
         started = None

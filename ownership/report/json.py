@@ -87,7 +87,8 @@ def check_json(result, what: str) -> str:
     return dumps(
         {
             "violations": [v.to_json() for v in result.violations],
-            "checked": {"commits": result.commits, "paths": result.paths},
+            "checked": {"commits": result.commits, "paths": result.paths, "before_contract": result.before_contract},
+            "contract": result.contract,
             "ok": result.ok,
             "summary": check_summary(result, what),
         }

@@ -129,9 +129,12 @@ def check_summary(result, what: str) -> str:
         if any(a is None for a, _ in actors):
             acting += " and a person"
     scope = f"{result.paths} path(s) in {_unit_name(result, what)}"
+    judged = f"; judged by {result.contract}" if result.contract else ""
+    if result.before_contract:
+        judged += f"; {result.before_contract} earlier commit(s) made before the contract existed, not judged"
     if result.ok:
-        return f"check passed: {scope}; {acting}"
-    return f"check failed: {len(result.violations)} violation(s) among {scope}; {acting}"
+        return f"check passed: {scope}; {acting}{judged}"
+    return f"check failed: {len(result.violations)} violation(s) among {scope}; {acting}{judged}"
 
 
 def check_text(result, what: str) -> str:

@@ -179,7 +179,13 @@ def run_init(ws, skip_claude: bool, echo: Callable[[str], None]) -> int:
     if not ws.in_git:
         raise UsageError(f"{ws.cwd} is not inside a git repository; run 'git init' first")
     repo = ws.repo
-    agent_files = [f for f in ws.reader.files_under(AGENTS) if re.fullmatch(r"\.claude/agents/[^/]+\.md", f)]
+    from ..sources.contract_file import DOCUMENTATION
+
+    agent_files = [
+        f
+        for f in ws.reader.files_under(AGENTS)
+        if re.fullmatch(r"\.claude/agents/[^/]+\.md", f) and os.path.basename(f).lower() not in DOCUMENTATION
+    ]
     touched = list(agent_files)
 
     # 1. The contract.
@@ -215,13 +221,18 @@ def run_init(ws, skip_claude: bool, echo: Callable[[str], None]) -> int:
     touched += [p for p in (CLAUDE_SETTINGS,) if os.path.exists(os.path.join(repo, p))]
 
     # 4. Lint, counting what init wrote as tracked (it will be once committed).
-    _lint_summary(repo, ws.contract_option, touched, echo)
-    echo("next steps:")
-    echo(f"  {HOOK_TYPES}")
+    errors = _lint_summary(repo, ws.contract_option, touched, echo)
+    if errors:
+        echo(
+            f"next step: fix the {errors} error(s) above in the agent files or {existing}, then run 'ownership init' again"
+        )
+        return 1
     pending = _uncommitted(repo, sorted(set(touched)))
     if pending:
-        echo(f"  git add {' '.join(pending)} && git commit -m 'Ownership contract and hooks'")
-    echo("  ownership lanes   # each agent's lane; give agents a 'codeowner:' for `ownership export codeowners`")
+        echo(f"next step: git add {' '.join(pending)} && git commit -m 'Ownership contract and hooks'")
+        echo(f"then: {HOOK_TYPES}")
+    else:
+        echo(f"next step: {HOOK_TYPES}")
     return 0
 
 
@@ -256,7 +267,8 @@ def _uncommitted(repo: str, paths: list[str]) -> list[str]:
     return sorted({os.fsdecode(entry[3:]) for entry in out.split(b"\0") if len(entry) > 3})
 
 
-def _lint_summary(repo: str, contract_option: str | None, touched: list[str], echo: Callable[[str], None]) -> None:
+def _lint_summary(repo: str, contract_option: str | None, touched: list[str], echo: Callable[[str], None]) -> int:
+    """Lint the contract init leaves; say what a newcomer must know; the number of errors."""
     from ..checking.lint import lint
     from ..report.text import lint_summary
     from ..workspace import Workspace
@@ -267,7 +279,28 @@ def _lint_summary(repo: str, contract_option: str | None, touched: list[str], ec
     except ContractErrors as exc:
         for error in exc.errors:
             echo(f"  {error}")
-        echo(f"lint failed: the contract has {len(exc.errors)} error(s); fix them, then run 'ownership lint'")
-        return
-    result = lint(engine, sorted(set(fresh.tracked_files) | set(touched)))
+        echo(f"lint failed: the contract has {len(exc.errors)} error(s)")
+        return len(exc.errors)
+    tracked = sorted(set(fresh.tracked_files) | set(touched))
+    for path in (PRE_COMMIT, CLAUDE_SETTINGS):
+        decision = engine.decide(path, engine.contract.names[0]) if engine.contract.names else None
+        if decision is not None and decision.access != "protected" and path in tracked:
+            echo(
+                f"warning: {path} is not protected by {engine.contract.source}: an agent could switch the hooks off; "
+                f"add /{path} to its `protected:` list"
+            )
+    result = lint(engine, tracked)
+    lanes = [p for p in result.problems if p.code in _LANE_PROBLEMS]
+    for problem in lanes[:10]:
+        echo(f"  {problem.location}: {problem.severity}: {problem.message}")
+    if len(lanes) > 10:
+        echo(f"  ... and {len(lanes) - 10} more about agent files: run 'ownership lint'")
     echo(lint_summary(result, False) + ("; run 'ownership lint' for the details" if result.problems else ""))
+    return result.errors
+
+
+# What a newcomer must see at once: lanes that were not read, and agents without one.
+_LANE_PROBLEMS = {
+    "no-lane", "owns-nothing", "empty-lane", "unread-heading", "prose-paths", "not-a-path", "unreadable-row",
+    "code-block", "qualified", "skipped-documentation",
+}  # fmt: skip

@@ -181,7 +181,7 @@ def test_range_attributes_each_commit_to_its_agent(example, check) -> None:
     code, out, _ = check(example, "--range", f"{base}..HEAD", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["checked"] == {"commits": 3, "paths": 3}
+    assert data["checked"] == {"commits": 3, "paths": 3, "before_contract": 0}
     assert data["violations"] == [
         {
             "commit": bad,
@@ -461,5 +461,5 @@ def test_a_long_range_checks_each_commit_exactly_as_alone(example, check) -> Non
     code, out, _ = check(example, "--range", f"{base}..HEAD", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["checked"] == {"commits": len(commits), "paths": together.paths}
+    assert data["checked"] == {"commits": len(commits), "paths": together.paths, "before_contract": 0}
     assert [v["commit"] for v in data["violations"]] == [v.commit for v in violations]

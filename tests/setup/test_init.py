@@ -90,10 +90,8 @@ def test_init_sets_up_a_repository_and_a_second_run_changes_nothing(agents_repo)
         "(other hooks untouched)",
         "claude: skipped (--skip-claude)",
         "lint passed: 0 error(s), 0 warning(s); 2 agents, 4 rules, 6 tracked files governed",
-        "next steps:",
-        "  pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type pre-push",
-        "  git add .pre-commit-config.yaml ownership.yaml && git commit -m 'Ownership contract and hooks'",
-        "  ownership lanes   # each agent's lane; give agents a 'codeowner:' for `ownership export codeowners`",
+        "next step: git add .pre-commit-config.yaml ownership.yaml && git commit -m 'Ownership contract and hooks'",
+        "then: pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type pre-push",
     ]
     assert (agents_repo.path / "ownership.yaml").read_text() == contract_text(False)
     assert "protected: [/.pre-commit-config.yaml]\n" in contract_text(False)
@@ -230,3 +228,27 @@ def test_merge_pre_commit(text: str | None, added: int, done: str) -> None:
 def test_merge_pre_commit_refuses_what_is_not_a_config() -> None:
     with pytest.raises(UsageError, match=r"not a pre-commit config \(a mapping with a 'repos' list\)"):
         merge_pre_commit("- just\n- a list\n")
+
+
+def test_init_names_agent_files_it_could_not_read_skips_readmes_and_fails_on_errors(repo: Repo) -> None:
+    repo.write({
+        ".claude/agents/api.md": "---\nname: api\n---\n## Owns\n- `src/**`\n",
+        ".claude/agents/notes.md": "---\nname: notes\n---\nJust some notes.\n",
+        ".claude/agents/README.md": "# Our agents\n",
+        "src/a.py": "",
+    })  # fmt: skip
+    repo.commit()
+    proc = script(repo, "init", "--skip-claude")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "contract: wrote ownership.yaml (agent files: api, notes)"
+    assert (
+        "  .claude/agents/notes.md:2: warning: agent 'notes' has no lane: no OWNS / READS / CANNOT TOUCH section or "
+        "lane key was found; every write it makes will be refused (add an OWNS section with its paths)"
+    ) in lines
+    repo.write({".claude/agents/api.md": "---\nname: api\n---\n## Owns\n- `src/** (only if asked)`\n"})
+    proc = script(repo, "init", "--skip-claude")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[-1] == (
+        "next step: fix the 1 error(s) above in the agent files or ownership.yaml, then run 'ownership init' again"
+    )
