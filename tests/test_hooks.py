@@ -45,6 +45,7 @@ def unjudged(lines: list[str]) -> list[str]:
     assert all("; judged by contract/ownership.yaml at " in line for line in ranges), ranges
     return judged
 
+
 CONFIG = """\
 repos:
   - repo: {repo}

@@ -51,17 +51,26 @@ def _judging_contract(ws: Workspace, commits: list[str], at: str | None):
     contract as the first of them committed it: its introduction by a person
     is then no violation, and an agent's is (the contract protects itself).
     """
+    if at is None and commits and not git.commit_info(ws.repo, commits[0]).parents:
+        at = commits[0]  # the whole history: judged from the commit that brought the contract in
     if at is None:
         contract = ws.contract_in_force()[0]
         return contract, "the working tree" if ws.info.head is None else _label(ws, contract, "HEAD"), commits, 0
-    found = ws.contract_at_or_none(at)
+    found = _with_lanes(ws.contract_at_or_none(at))
     if found is not None:
         return found, _label(ws, found, at), commits, 0
     for number, sha in enumerate(commits):
-        found = ws.contract_at_or_none(sha)
+        found = _with_lanes(ws.contract_at_or_none(sha))
         if found is not None:
             return found, _label(ws, found, sha), commits[number:], number
     return ws.contract_at(at), at, commits, 0  # none anywhere: the same error as ever (no contract found)
+
+
+def _with_lanes(contract):
+    """A contract, unless no agent of it has a single rule yet (agent files from before adopting)."""
+    if contract is None or not any(a.owns or a.reads or a.cannot_touch for a in contract.agents):
+        return None
+    return contract
 
 
 def _label(ws: Workspace, contract, rev: str) -> str:
@@ -85,7 +94,10 @@ def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
 @click.command()
 @click.option("--staged", "mode", flag_value="staged", help="The staged changes (the default).")
 @click.option("--worktree", "mode", flag_value="worktree", help="Staged, unstaged and untracked changes.")
-@click.option("--range", "rev_range", metavar="A..B", help="Each commit of a range, as the agent that made it.")
+@click.option(
+    "--range", "rev_range", metavar="A..B",
+    help="Each commit of a range, as the agent that made it (one revision: its whole history).",
+)  # fmt: skip
 @click.option("--pre-push", is_flag=True, help="The commits being pushed (for the pre-push hook).")
 @click.option("--message-file", metavar="FILE", help="The commit message, for its agent trailer (commit-msg hook).")
 @click.option("--agent", metavar="NAME", help="The acting agent (overrides every other clue).")
@@ -112,7 +124,9 @@ def check(
     if contract_at and not (rev_range or pre_push):
         raise click.UsageError("--contract-at goes with --range or --pre-push")
     if rev_range or pre_push:
-        if rev_range:
+        if rev_range and ".." not in rev_range:  # one revision: its whole history, from the first commit
+            commits, base, branch = git.range_commits(ws.repo, rev_range), None, None
+        elif rev_range:
             commits, base, branch = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
         else:
             commits, base, branch = _pushed_commits(ws)
