@@ -11,6 +11,7 @@ from .. import git
 from ..errors import UsageError
 from ..report.registry import CHECK_REPORTERS
 from ..workspace import Workspace
+from .options import format_option
 
 
 def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
@@ -62,7 +63,7 @@ def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
 @click.option("--pre-push", is_flag=True, help="The commits being pushed (for the pre-push hook).")
 @click.option("--message-file", metavar="FILE", help="The commit message, for its agent trailer (commit-msg hook).")
 @click.option("--agent", metavar="NAME", help="The acting agent (overrides every other clue).")
-@click.option("--format", "fmt", type=click.Choice(sorted(CHECK_REPORTERS)), default="text", show_default=True)
+@format_option(CHECK_REPORTERS)
 @click.argument("paths", nargs=-1)
 @click.pass_obj
 def check(
