@@ -24,10 +24,8 @@ BIN = str(Path(sys.executable).parent)  # where the editable install put `owners
 
 API_MD = "contract/agents/api.md"
 MIGRATION = "svc/src/db/migrations/0002.py"
-MIGRATION_VIOLATION = (
-    f"api may not write {MIGRATION} (A): cannot_touch by src/db/migrations/** ({API_MD}:22); owners: db"
-)
-MODELS_READ_ONLY = f"reads by src/db/** ({API_MD}:17); owners: db"
+MIGRATION_VIOLATION = f"api may not write {MIGRATION} (A): cannot_touch: src/db/migrations/** ({API_MD}:22); owners: db"
+MODELS_READ_ONLY = f"reads: src/db/** ({API_MD}:17); owners: db"
 
 PRE_COMMIT_HOOK = "ownership (staged changes stay in the agent's lane)"
 COMMIT_MSG_HOOK = "ownership (the agent named by the commit's trailer)"
@@ -521,5 +519,5 @@ def test_plain_hook_lets_an_agent_merge_in_work_already_committed(plain) -> None
     assert git(plain, "commit", "-q", "-m", "db work\n\nAgent: db")[0] == 0
     plain.git("checkout", "-q", "agent/api/users")
     code, out = git(plain, "merge", "-q", "--no-edit", "main")
-    # today: 1, "api may not write svc/src/db/models.py (M): reads by src/db/** ...; owners: db"
+    # today: 1, "api may not write svc/src/db/models.py (M): reads: src/db/** ...; owners: db"
     assert code == 0, out

@@ -11,6 +11,7 @@ from .. import git
 from ..errors import UsageError
 from ..report.registry import CHECK_REPORTERS
 from ..workspace import Workspace
+from .options import format_option
 
 
 def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
@@ -105,7 +106,7 @@ def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
     "--contract-at", "contract_at", metavar="REV",
     help="With --range or --pre-push: judge every commit by the contract at REV (default: the range's start).",
 )  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(sorted(CHECK_REPORTERS)), default="text", show_default=True)
+@format_option(CHECK_REPORTERS)
 @click.argument("paths", nargs=-1)
 @click.pass_obj
 def check(

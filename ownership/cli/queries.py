@@ -8,12 +8,14 @@ import sys
 
 import click
 
-from ..errors import ContractErrors, UsageError
+from ..errors import ContractErrors
 from ..report.common import dumps
 from ..report.json import can_write_json, lanes_json, lint_json
+from ..report.json import summary as json_summary
 from ..report.registry import EXPLAIN_REPORTERS
-from ..report.text import can_write_text, lanes_text, lint_summary, lint_text
+from ..report.text import can_write_text, lanes_text, lint_text
 from ..workspace import Workspace
+from .options import format_option
 
 
 def _paths(ws: Workspace, paths: tuple[str, ...], stdin: bool, nul: bool) -> list[str]:
@@ -31,22 +33,20 @@ def _paths(ws: Workspace, paths: tuple[str, ...], stdin: bool, nul: bool) -> lis
 
 @click.command()
 @click.option("--agent", metavar="NAME", help="Only this agent's decision.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (same as --format json).")
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPLAIN_REPORTERS)), default=None,
-              help="Output format: text, one JSON document, or JSON Lines (one object a path) [default: text].")  # fmt: skip
+@format_option(
+    EXPLAIN_REPORTERS, "Output format: text, one JSON document, or JSON Lines (one object a path) [default: text]."
+)
 @click.option("--stdin", "stdin", is_flag=True, help="Read paths from standard input, one a line.")
 @click.option("-z", "nul", is_flag=True, help="With --stdin: paths are NUL-separated.")
 @click.argument("paths", nargs=-1)
 @click.pass_obj
 def explain(
-    ws: Workspace, agent: str | None, as_json: bool, fmt: str | None, stdin: bool, nul: bool, paths: tuple[str, ...]
+    ws: Workspace, agent: str | None, fmt: str, stdin: bool, nul: bool, paths: tuple[str, ...]
 ) -> int:  # fmt: skip
     """Each agent's decision for each PATH, with the rule that decided it."""
     from ..core.bulk import Bulk
 
-    if as_json and fmt not in (None, "json"):
-        raise UsageError(f"--json means --format json; it cannot go with --format {fmt}")
-    report = EXPLAIN_REPORTERS[fmt or ("json" if as_json else "text")](ws.agent_names(agent))
+    report = EXPLAIN_REPORTERS[fmt](ws.agent_names(agent))
     names = report.names
     typed = _paths(ws, paths, stdin, nul)
     bulk = Bulk(ws.engine, [p.rstrip("/") for p in typed])
@@ -79,10 +79,10 @@ def astuple(decision) -> tuple:
 
 @click.command("can-write")
 @click.option("--agent", required=True, metavar="NAME", help="The agent that wants to write.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@format_option(("text", "json"))
 @click.argument("paths", nargs=-1, required=True)
 @click.pass_obj
-def can_write(ws: Workspace, agent: str, as_json: bool, paths: tuple[str, ...]) -> int:
+def can_write(ws: Workspace, agent: str, fmt: str, paths: tuple[str, ...]) -> int:
     """Exit 0 only when AGENT may write every PATH; otherwise say who may."""
     ws.agent_names(agent)
     engine = ws.engine
@@ -90,20 +90,16 @@ def can_write(ws: Workspace, agent: str, as_json: bool, paths: tuple[str, ...]) 
     for path in _paths(ws, paths, False, False):
         decision = engine.decide(path, agent)
         rows.append((decision, engine.owners(path)))
-    if as_json:
-        click.echo(dumps([can_write_json(d, o) for d, o in rows]))
-    else:
-        for decision, owners in rows:
-            click.echo(can_write_text(decision, owners))
+    click.echo(can_write_json(rows) if fmt == "json" else can_write_text(rows))
     return 0 if all(d.can_write for d, _ in rows) else 1
 
 
 @click.command()
 @click.option("--agent", metavar="NAME", help="Only this agent.")
 @click.option("--files", is_flag=True, help="List the tracked files in each section.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@format_option(("text", "json"))
 @click.pass_obj
-def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
+def lanes(ws: Workspace, agent: str | None, files: bool, fmt: str) -> int:
     """Each agent's rules by section, with source:line."""
     names = ws.agent_names(agent)
     engine = ws.engine
@@ -117,7 +113,7 @@ def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
         for index, path in enumerate(bulk.paths):
             for name in names:
                 listing[name].setdefault(bulk.decide(index, name).access, []).append(path)
-    if as_json:
+    if fmt == "json":
         click.echo(dumps(lanes_json(engine, agents, listing)))
     else:
         click.echo(lanes_text(engine, agents, listing))
@@ -125,13 +121,10 @@ def lanes(ws: Workspace, agent: str | None, files: bool, as_json: bool) -> int:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="JSON output (same as --format json).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default=None, help="Output format [default: text]."
-)
+@format_option(("text", "json", "sarif"))
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.pass_obj
-def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:
+def lint(ws: Workspace, fmt: str, strict: bool) -> int:
     """Check the contract against itself, the tracked files and the files exported from it."""
     from dataclasses import replace
 
@@ -139,7 +132,6 @@ def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:
     from ..exports.stale import stale_exports
     from ..report.sarif import lint_sarif
 
-    fmt = fmt or ("json" if as_json else "text")
     try:
         engine = ws.engine
     except ContractErrors as exc:
@@ -147,10 +139,11 @@ def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:
             raise
         problems = [{"severity": "error", "code": "contract", "message": e.message, "source": e.source, "line": e.line}
                     for e in exc.errors]  # fmt: skip
+        summary = json_summary(False, f"the contract has {len(problems)} error(s)", errors=len(problems), warnings=0)
         if fmt == "sarif":
-            click.echo(lint_sarif(problems, f"the contract has {len(problems)} error(s)", ws.contract_path or "."))
+            click.echo(lint_sarif(problems, summary, ws.contract_path or "."))
         else:
-            click.echo(dumps({"ok": False, "problems": problems, "summary": {"errors": len(problems)}}))
+            click.echo(dumps({"ok": False, "problems": problems, "summary": summary}))
         return 2
     result = run_lint(engine, ws.tracked_files)
     problems = [*result.problems, *stale_exports(ws, engine)]
@@ -158,7 +151,7 @@ def lint(ws: Workspace, as_json: bool, fmt: str | None, strict: bool) -> int:
     result = replace(result, problems=tuple(problems))
     if fmt == "sarif":
         default = engine.contract.source or (engine.contract.files[0] if engine.contract.files else ".")
-        click.echo(lint_sarif([p.to_json() for p in result.problems], lint_summary(result, strict), default))
+        click.echo(lint_sarif([p.to_json() for p in result.problems], lint_json(result, strict)["summary"], default))
     elif fmt == "json":
         click.echo(dumps(lint_json(result, strict)))
     else:

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from .. import git
 from ..core.engine import Engine
-from ..core.model import Contract, Decision, Rule
+from ..core.model import Contract, Rule
+from ..report.common import reason, sentence
 from ..workspace import Workspace
 from .protocol import FILE_TOOLS, GUARDED_TOOLS, Check, HookInput, Verdict
 
@@ -201,11 +202,10 @@ class Guard:
                 return self._unknown(shown, name, main, [])
             if main.contract.outside_repo == "allow":
                 return Check(shown, True, "outside_repo")
-            reason = (
-                f"ownership: {who} may not write {_shown(shown, link)}: it lies outside every governed repository, "
-                f"and outside_repo is deny ({_setting_source(main.contract)})"
+            why = reason("outside_repo", False, source=_setting_source(main.contract))
+            return Check(
+                shown, False, "outside_repo", None, "ownership: " + sentence(who, _shown(shown, link), False, why)
             )
-            return Check(shown, False, "outside_repo", None, reason)
         governed, relative = located
         shown_path = relative + "/" if folder and relative else relative or "."
         if governed is not main:
@@ -225,9 +225,9 @@ class Guard:
                     shown = os.path.join(governed.top, file)
                 inside = "the whole repository" if relative == "" else shown_path
                 note = _shown(shown, link) + (f" (in {inside})" if file != relative else "")
-                owners = ", ".join(engine.owners(file)) or "no agent (a person must change it)"
-                reason = f"ownership: {who} may not write {note}: {_decided(decision)}; owners: {owners}"
-                return Check(shown, False, decision.access, decision.rule, reason)
+                why = reason(decision.access, False, decision.rule)
+                said = "ownership: " + sentence(who, note, False, why, engine.owners(file))
+                return Check(shown, False, decision.access, decision.rule, said)
         first = decisions[0][1]
         return Check(shown_path, True, first.access, first.rule)
 
@@ -244,12 +244,12 @@ class Guard:
 
     def _unknown(self, shown: str, name: str, governed: Governed, owners: list[str]) -> Check:
         contract = governed.contract
-        reason = (
-            f"ownership: {name} may not write {shown}: {name} is not an agent of the contract "
-            f"(agents: {', '.join(contract.names)}), and unknown_agent is deny ({_setting_source(contract)})"
-            + (f"; owners: {', '.join(owners)}" if owners else "")
+        why = reason(
+            "unknown_agent", False, agent=name, agents=", ".join(contract.names), source=_setting_source(contract)
         )
-        return Check(shown, False, "unknown_agent", None, reason)
+        # The owners are named when the path has some: whom to hand the work to.
+        said = "ownership: " + sentence(name, shown, False, why, owners or None)
+        return Check(shown, False, "unknown_agent", None, said)
 
     # --- SubagentStart ---
 
@@ -297,13 +297,6 @@ def _who(hook: HookInput, name: str | None) -> str:
 
 def _shown(path: str, link: str | None) -> str:
     return f"{path} (where the symlink {link} leads)" if link else path
-
-
-def _decided(decision: Decision) -> str:
-    rule = decision.rule
-    if rule is None:
-        return "unlisted: no section of its lane names it, and unlisted is deny"
-    return f"{decision.access} by {rule.pattern} ({rule.where})"
 
 
 def _setting_source(contract: Contract) -> str:

@@ -1,6 +1,6 @@
 """Results → text | json | jsonl | github | sarif. Renders; decides nothing.
 
-common.py    shared helpers: show_path, rule_text, dumps
+common.py    the one sentence of a decision (DETAILS: access → words), show_path, rule_text, dumps
 text.py      for people: explain, can-write, lanes, lint, check (and the summary lines every format ends with)
 json.py      for machines: the same facts as JSON (explain also as JSON Lines)
 github.py    check as GitHub Actions workflow commands

@@ -1,10 +1,37 @@
-"""What every format shares: a path printed safely on one line, a rule's text, JSON dumped alike."""
+"""What every format shares: the one sentence a decision reads as, a path printed safely on one line, a rule's
+text, JSON dumped alike.
+
+Every door says a decision the same way (check, can-write, explain, the guard's deny reason, SARIF):
+
+    <agent> may write <path>: <access>: <detail>
+    <agent> may not write <path>: <access>: <detail>; owners: <owners>
+
+`DETAILS` is the one table of what follows `<access>: `; the README's "One decision, one sentence" shows it.
+This module stays light: the guard imports it on every tool call.
+"""
 
 from __future__ import annotations
 
 from ..core.model import Rule
 
 SECTION_TITLES = {"owns": "owns", "reads": "reads", "cannot_touch": "cannot touch"}
+
+NO_OWNER = "no agent (a person must change it)"
+
+# access → the words after "<access>: ". {rule} is `pattern (source:line)`; the other fields are named facts.
+DETAILS = {
+    "protected": "{rule}",
+    "cannot_touch": "{rule}",
+    "owns": "{rule}",
+    "reads": "{rule}",
+    "unlisted": "no section of its lane names it, and unlisted is {setting}",
+    "ungoverned": "it lies outside the contract's root, so no lane governs it",
+    # The guard's own outcomes, and check's.
+    "unknown_agent": "{agent} is not an agent of the contract (agents: {agents}), and unknown_agent is {setting} ({source})",
+    "outside_repo": "it lies outside every governed repository, and outside_repo is {setting} ({source})",
+    "unidentified": "no agent identified, and the contract sets require_agent: true; name the agent "
+    "with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer",
+}
 
 
 def show_path(path: str) -> str:
@@ -38,3 +65,27 @@ def rule_text(rule: Rule | None) -> str:
     if rule is None:
         return "no rule names it"
     return f"{rule.pattern} ({rule.where})"
+
+
+def detail(access: str, can_write: bool, rule: Rule | None = None, **facts: str) -> str:
+    """What follows `<access>: ` in the sentence of a decision (DETAILS)."""
+    facts.setdefault("setting", "allow" if can_write else "deny")
+    return DETAILS[access].format(rule=rule_text(rule), **facts)
+
+
+def reason(access: str, can_write: bool, rule: Rule | None = None, **facts: str) -> str:
+    """`<access>: <detail>`: why a decision is what it is, the same words in every command."""
+    return f"{access}: {detail(access, can_write, rule, **facts)}"
+
+
+def sentence(
+    agent: str, path: str, can_write: bool, why: str, owners: list[str] | tuple[str, ...] | None = None
+) -> str:
+    """The one sentence a user sees: `<agent> may [not] write <path>: <reason>[; owners: ...]`.
+
+    `owners` is added to a refusal (whom to hand the work to); None leaves it out.
+    """
+    if can_write:
+        return f"{agent} may write {path}: {why}"
+    hand_to = "" if owners is None else "; owners: " + (", ".join(owners) or NO_OWNER)
+    return f"{agent} may not write {path}: {why}{hand_to}"

@@ -1,10 +1,15 @@
-"""Results → JSON (and JSON Lines for explain), for machines: the same facts as the text."""
+"""Results → JSON (and JSON Lines for explain), for machines: the same facts as the text.
+
+One shape everywhere: a rule is `Rule.to_json()` ({"section", "pattern", "source", "line"}); a decision or a
+violation carries `message`, the sentence the text shows; a document that judges (check, lint, can-write)
+has `"ok"` and a `summary` object `{"ok": bool, "text": "<the summary line>", <counts>...}`.
+"""
 
 from __future__ import annotations
 
 from ..core.model import SECTIONS, Agent, Decision
 from .common import dumps
-from .text import ExplainText, check_summary
+from .text import ExplainText, can_write_summary, check_summary, decision_text, lint_summary, violation_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
 if TYPE_CHECKING:
@@ -38,14 +43,25 @@ class ExplainJson(ExplainJsonLines):
     start, between, end = "[\n", ",\n", "\n]\n"
 
 
-def can_write_json(decision: Decision, owners: list[str]) -> dict:
-    return {
-        "path": decision.path,
-        "can_write": decision.can_write,
-        "access": decision.access,
-        "rule": decision.rule.to_json() if decision.rule else None,
-        "owners": owners,
-    }
+def summary(ok: bool, text: str, **counts: int) -> dict:
+    """The one shape of a JSON document's `summary`: the verdict, the text's summary line, the counts."""
+    return {"ok": ok, "text": text, **counts}
+
+
+def can_write_json(decisions: list[tuple[Decision, list[str]]]) -> str:
+    rows = [
+        {"path": d.path, **d.to_json(), "owners": owners, "message": decision_text(d, owners)}
+        for d, owners in decisions
+    ]
+    ok = all(d.can_write for d, _ in decisions)
+    refused = sum(not d.can_write for d, _ in decisions)
+    return dumps(
+        {
+            "ok": ok,
+            "decisions": rows,
+            "summary": summary(ok, can_write_summary(decisions), paths=len(rows), refused=refused),
+        }
+    )
 
 
 def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, list[str]]] | None) -> dict:
@@ -70,27 +86,35 @@ def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, l
 
 
 def lint_json(result: LintResult, strict: bool) -> dict:
+    ok = result.ok(strict)
     return {
-        "ok": result.ok(strict),
+        "ok": ok,
         "problems": [p.to_json() for p in result.problems],
-        "summary": {
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "agents": result.agents,
-            "rules": result.rules,
-            "files": result.files,
-        },
+        "summary": summary(
+            ok,
+            lint_summary(result, strict),
+            errors=result.errors,
+            warnings=result.warnings,
+            agents=result.agents,
+            rules=result.rules,
+            files=result.files,
+        ),
     }
+
+
+def check_summary_json(result, what: str) -> dict:
+    counts = {"violations": len(result.violations), "paths": result.paths, "commits": result.commits}
+    return summary(result.ok, check_summary(result, what), **counts)
 
 
 def check_json(result, what: str) -> str:
     return dumps(
         {
-            "violations": [v.to_json() for v in result.violations],
+            "ok": result.ok,
+            "violations": [dict(v.to_json(), message=violation_text(v)) for v in result.violations],
             "checked": {"commits": result.commits, "paths": result.paths, "before_contract": result.before_contract},
             "contract": result.contract,
-            "ok": result.ok,
-            "summary": check_summary(result, what),
+            "summary": check_summary_json(result, what),
         }
     )
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from .text import check_summary, violation_text
+from .json import check_summary_json
+from .text import violation_text
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 VERSION = "2.1.0"
@@ -110,7 +111,8 @@ def _rules(table: dict, used: list[str]) -> tuple[list[dict], dict[str, int]]:
     return rules, index
 
 
-def _log(rules: list[dict], results: list[dict], summary: str) -> str:
+def _log(rules: list[dict], results: list[dict], summary: dict) -> str:
+    """The SARIF log; `properties.summary` is the summary object every JSON report carries (report/json.py)."""
     from .. import __version__
 
     run = {
@@ -145,15 +147,15 @@ def check_sarif(result, what: str) -> str:
         if v.rule and v.rule.line:
             related = _location(v.rule.source, v.rule.line)
             related["id"] = 1
-            related["message"] = {"text": f"{v.rule.section}: {v.rule.pattern}"}
+            related["message"] = {"text": f"{v.rule.section}: {v.rule.pattern}"}  # the rule, as lanes shows it
             entry["relatedLocations"] = [related]
         if v.commit:
             entry["properties"] = {"commit": v.commit, "agent": v.agent}
         results.append(entry)
-    return _log(rules, results, check_summary(result, what))
+    return _log(rules, results, check_summary_json(result, what))
 
 
-def lint_sarif(problems: list[dict], summary: str, default_source: str) -> str:
+def lint_sarif(problems: list[dict], summary: dict, default_source: str) -> str:
     """`lint` problems (as their JSON dicts): located at the contract file and line."""
     rules, index = _rules(LINT_RULES, [p["code"] for p in problems])
     results = [

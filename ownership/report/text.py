@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.model import SECTIONS, Agent, Decision, Rule
-from .common import SECTION_TITLES, rule_text, show_path
+from .common import SECTION_TITLES, detail, reason, sentence, show_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def explain_line(agent: str, width: int, access: str, can_write: bool, rule: Rule | None) -> str:
     verdict = "can write" if can_write else "cannot write"
-    return f"  {agent:<{width}}  {access:<12}  {verdict:<12}  {rule_text(rule)}"
+    return f"  {agent:<{width}}  {access:<12}  {verdict:<12}  {detail(access, can_write, rule)}"
 
 
 class ExplainText:
@@ -43,12 +43,23 @@ class ExplainText:
 # --- can-write -------------------------------------------------------------
 
 
-def can_write_text(decision: Decision, owners: list[str]) -> str:
-    path = show_path(decision.path)
-    if decision.can_write:
-        return f"{path}: yes, {decision.agent} may write it ({decision.access}: {rule_text(decision.rule)})"
-    hand_to = ", ".join(owners) if owners else "no agent (a person must change it)"
-    return f"{path}: no, {decision.access} for {decision.agent} by {rule_text(decision.rule)}; owners: {hand_to}"
+def decision_text(decision: Decision, owners: list[str]) -> str:
+    """A decision as its one sentence (report/common.py), owners named when it refuses."""
+    why = reason(decision.access, decision.can_write, decision.rule)
+    return sentence(decision.agent, show_path(decision.path), decision.can_write, why, owners)
+
+
+def can_write_text(decisions: list[tuple[Decision, list[str]]]) -> str:
+    """One sentence a path (no summary line: with one path it would say the same again; JSON carries it)."""
+    return "\n".join(decision_text(d, owners) for d, owners in decisions)
+
+
+def can_write_summary(decisions: list[tuple[Decision, list[str]]]) -> str:
+    refused = sum(not d.can_write for d, _ in decisions)
+    agent = decisions[0][0].agent
+    if refused:
+        return f"can-write: no: {agent} may not write {refused} of {len(decisions)} path(s)"
+    return f"can-write: yes: {agent} may write all {len(decisions)} path(s)"
 
 
 # --- lanes -----------------------------------------------------------------
@@ -106,16 +117,10 @@ def _unit_name(result, what: str) -> str:
 
 def violation_text(v) -> str:
     prefix = f"commit {v.commit[:12]}: " if v.commit else ""
+    why = reason(v.access, False, v.rule)
     if v.access == "unidentified":
-        return (
-            prefix + "no agent identified, and the contract sets require_agent: true; name the agent "
-            "with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer"
-        )
-    owners = ", ".join(v.owners) if v.owners else "no agent (a person must change it)"
-    return (
-        f"{prefix}{v.agent} may not write {show_path(v.path)} ({v.status}): "
-        f"{v.access} by {rule_text(v.rule)}; owners: {owners}"
-    )
+        return prefix + why
+    return prefix + sentence(v.agent, f"{show_path(v.path)} ({v.status})", False, why, v.owners)
 
 
 def check_summary(result, what: str) -> str:

@@ -44,7 +44,7 @@ def test_out_of_lane_staged_change_names_rule_and_owner(example, check) -> None:
     code, out, _ = check(example, "--agent", "api")
     assert code == 1
     assert out.splitlines() == [
-        f"api may not write svc/src/db/migrations/0002_more.py (A): cannot_touch by {MIGRATION_RULE}; owners: db",
+        f"api may not write svc/src/db/migrations/0002_more.py (A): cannot_touch: {MIGRATION_RULE}; owners: db",
         "check failed: 1 violation(s) among 2 path(s) in the staged changes; acting: api (--agent)",
     ]
 
@@ -61,7 +61,10 @@ def test_a_person_is_allowed_unless_an_agent_is_required(example, check) -> None
     stage(example, {"svc/src/db/migrations/0003.py": "up = 3\n"})
     code, out, _ = check(example)
     assert code == 1
-    assert out.startswith("no agent identified, and the contract sets require_agent: true")
+    assert out.splitlines()[0] == (
+        "unidentified: no agent identified, and the contract sets require_agent: true; "
+        "name the agent with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer"
+    )
 
 
 def test_unknown_agent_is_an_error_not_a_pass(example, check) -> None:
@@ -127,7 +130,7 @@ def test_rename_across_lanes_counts_both_paths(example, check) -> None:
     code, out, _ = check(example, "--agent", "api")
     assert code == 1
     assert out.splitlines()[0] == (
-        "api may not write svc/src/db/models.py (R (old path)): reads by src/db/** (contract/agents/api.md:17); owners: db"
+        "api may not write svc/src/db/models.py (R (old path)): reads: src/db/** (contract/agents/api.md:17); owners: db"
     )
 
 
@@ -152,8 +155,8 @@ def test_uncommitted_contract_edit_licenses_nothing(example, check) -> None:
     code, out, _ = check(example, "--agent", "api")
     assert code == 1
     assert out.splitlines()[:2] == [
-        f"api may not write {API_MD} (M): protected by /contract/agents/*.md (contract/ownership.yaml, automatic); owners: no agent (a person must change it)",
-        f"api may not write svc/src/db/migrations/0002.py (A): cannot_touch by {MIGRATION_RULE}; owners: db",
+        f"api may not write {API_MD} (M): protected: /contract/agents/*.md (contract/ownership.yaml, automatic); owners: no agent (a person must change it)",
+        f"api may not write svc/src/db/migrations/0002.py (A): cannot_touch: {MIGRATION_RULE}; owners: db",
     ]
 
 
@@ -167,7 +170,10 @@ def test_worktree_mode_sees_unstaged_and_untracked(example, check) -> None:
 def test_explicit_paths(example, check) -> None:
     code, out, _ = check(example, "--agent", "db", "svc/src/db/x.py", "svc/main.py")
     assert code == 1
-    assert out.splitlines()[0] == "db may not write svc/main.py (M): unlisted by no rule names it; owners: api"
+    assert (
+        out.splitlines()[0]
+        == "db may not write svc/main.py (M): unlisted: no section of its lane names it, and unlisted is deny; owners: api"
+    )
 
 
 def test_range_attributes_each_commit_to_its_agent(example, check) -> None:
@@ -191,8 +197,17 @@ def test_range_attributes_each_commit_to_its_agent(example, check) -> None:
             "access": "cannot_touch",
             "rule": {"section": "cannot_touch", "pattern": "src/db/migrations/**", "source": API_MD, "line": 22},
             "owners": ["db"],
+            "message": f"commit {bad[:12]}: api may not write svc/src/db/migrations/0002.py (A): "
+            f"cannot_touch: src/db/migrations/** ({API_MD}:22); owners: db",
         }
     ]
+    assert data["summary"] == {
+        "ok": False,
+        "text": "check failed: 1 violation(s) among 3 path(s) in 3 commit(s); acting: api, db",
+        "violations": 1,
+        "paths": 3,
+        "commits": 3,
+    }
     assert good != bad
 
 
@@ -249,7 +264,7 @@ def test_github_format(example, check) -> None:
     assert code == 1
     assert out.splitlines()[0] == (
         "::error file=svc/src/db/migrations/0002%2C x.py,title=ownership%3A cannot_touch::"
-        f"api may not write svc/src/db/migrations/0002, x.py (A): cannot_touch by {MIGRATION_RULE}; owners: db"
+        f"api may not write svc/src/db/migrations/0002, x.py (A): cannot_touch: {MIGRATION_RULE}; owners: db"
     )
 
 
@@ -276,7 +291,7 @@ def test_staged_merge_is_judged_by_what_it_adds(example, check) -> None:
     code, out, _ = check(example, "--agent", "api")
     assert code == 1
     assert out.splitlines() == [
-        f"api may not write svc/src/db/migrations/0001_init.py (M): cannot_touch by {MIGRATION_RULE}; owners: db",
+        f"api may not write svc/src/db/migrations/0001_init.py (M): cannot_touch: {MIGRATION_RULE}; owners: db",
         "check failed: 1 violation(s) among 2 path(s) in the staged changes; acting: api (--agent)",
     ]
 

@@ -130,7 +130,7 @@ def test_explain_stdin_lines(example) -> None:
     assert proc.returncode == 0
     assert proc.stdout.decode().splitlines() == [
         "svc/main.py",
-        "  db  unlisted      cannot write  no rule names it",
+        "  db  unlisted      cannot write  no section of its lane names it, and unlisted is deny",
         "svc/src/db/x.py",
         f"  db  owns          can write     src/db/** ({DB_MD}:11)",
     ]
@@ -139,24 +139,35 @@ def test_explain_stdin_lines(example) -> None:
 def test_can_write_yes_and_no(example, run) -> None:
     code, out, _ = run(example, "can-write", "--agent", "api", "svc/src/api/users.py")
     assert code == 0
-    assert out == f"svc/src/api/users.py: yes, api may write it (owns: src/api/** ({API_MD}:11))\n"
+    assert out == f"api may write svc/src/api/users.py: owns: src/api/** ({API_MD}:11)\n"
     code, out, _ = run(example, "can-write", "--agent", "api", "svc/src/api/users.py", "svc/src/db/migrations/0002.py")
     assert code == 1
     assert out.splitlines()[1] == (
-        f"svc/src/db/migrations/0002.py: no, cannot_touch for api by src/db/migrations/** ({API_MD}:22); owners: db"
+        f"api may not write svc/src/db/migrations/0002.py: cannot_touch: src/db/migrations/** ({API_MD}:22); owners: db"
     )
 
 
 def test_can_write_json_names_owners(example, run) -> None:
     code, out, _ = run(example, "can-write", "--agent", "db", "--json", "svc/main.py", ".pre-commit-config.yaml")
     assert code == 1
-    rows = json.loads(out)
+    data = json.loads(out)
+    rows = data["decisions"]
     assert rows[0] == {
         "path": "svc/main.py",
-        "can_write": False,
+        "agent": "db",
         "access": "unlisted",
+        "can_write": False,
         "rule": None,
         "owners": ["api"],
+        "message": "db may not write svc/main.py: unlisted: no section of its lane names it, and unlisted is deny; "
+        "owners: api",
+    }
+    assert data["ok"] is False
+    assert data["summary"] == {
+        "ok": False,
+        "text": "can-write: no: db may not write 2 of 2 path(s)",
+        "paths": 2,
+        "refused": 2,
     }
     assert rows[1]["access"] == "protected" and rows[1]["owners"] == []
 
@@ -250,7 +261,16 @@ def test_lint_strict_fails_on_warnings_and_json_says_so(example, run) -> None:
     assert code == 1
     data = json.loads(out)
     assert data["ok"] is False
-    assert data["summary"] == {"errors": 0, "warnings": 1, "agents": 2, "rules": 7, "files": 5}
+    assert data["summary"] == {
+        "ok": False,
+        "text": "lint failed: 0 error(s), 1 warning(s); 2 agents, 7 rules, 5 tracked files governed "
+        "(strict: warnings fail)",
+        "errors": 0,
+        "warnings": 1,
+        "agents": 2,
+        "rules": 7,
+        "files": 5,
+    }
     assert data["problems"][0]["code"] == "unowned"
 
 

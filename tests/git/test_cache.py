@@ -30,7 +30,7 @@ def cached_entry(repo: Repo, run) -> tuple[Path, str]:
 def assert_cannot_touch(repo: Repo, run) -> None:
     code, out, err = run(repo, "check", "--agent", "api")
     assert (code, err) == (1, "")
-    assert out.splitlines()[0].startswith("api may not write svc/src/db/migrations/0002.py (A): cannot_touch by ")
+    assert out.splitlines()[0].startswith("api may not write svc/src/db/migrations/0002.py (A): cannot_touch: ")
 
 
 def test_the_bundled_contract_round_trips_equal(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from tests.support import GUARD_PAYLOADS, TOP, Repo
 CORPUS = sorted(GUARD_PAYLOADS.glob("*.json"))
 EXE = str(Path(sys.executable).with_name("ownership"))
 MODELS_READS = (
-    "ownership: api may not write svc/src/db/models.py: reads by src/db/** (contract/agents/api.md:17); owners: db"
+    "ownership: api may not write svc/src/db/models.py: reads: src/db/** (contract/agents/api.md:17); owners: db"
 )
 
 
@@ -178,7 +178,7 @@ def test_before_the_first_commit_the_working_tree_contract_governs(repo: Repo, g
     assert guard(repo, payload(repo, "Write", {"file_path": str(repo.path / "src/api/a.py")})) == (0, "", "")
     code, out, _ = guard(repo, payload(repo, "Write", {"file_path": str(repo.path / "ownership.yaml")}))
     assert (code, out) == (0, deny_json(
-        "ownership: api may not write ownership.yaml: protected by /ownership.yaml (ownership.yaml, automatic); "
+        "ownership: api may not write ownership.yaml: protected: /ownership.yaml (ownership.yaml, automatic); "
         "owners: no agent (a person must change it)"
     ))  # fmt: skip
 
@@ -191,7 +191,7 @@ def test_a_nested_repository_is_judged_by_its_own_contract(example: Repo, guard)
     code, out, _ = guard(example, payload(example, "Write", {"file_path": str(nested.path / "data/a.csv")}))
     top = os.path.realpath(nested.path)
     assert (code, out) == (0, deny_json(
-        f"ownership: api may not write {top}/data/a.csv: api is not an agent of the contract (agents: db), "
+        f"ownership: api may not write {top}/data/a.csv: unknown_agent: api is not an agent of the contract (agents: db), "
         "and unknown_agent is deny (ownership.yaml); owners: db"
     ))  # fmt: skip
     (example.path.parent / "plain").mkdir()
@@ -199,7 +199,7 @@ def test_a_nested_repository_is_judged_by_its_own_contract(example: Repo, guard)
     bare.write({"x.txt": "x\n"}).commit()
     code, out, _ = guard(example, payload(example, "Write", {"file_path": str(bare.path / "x.txt")}))
     assert out == deny_json(
-        f"ownership: api may not write {os.path.realpath(bare.path)}/x.txt: it lies outside every governed "
+        f"ownership: api may not write {os.path.realpath(bare.path)}/x.txt: outside_repo: it lies outside every governed "
         "repository, and outside_repo is deny (contract/ownership.yaml)"
     )
 
@@ -337,7 +337,7 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
         f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
         "denied as expected: api writes contract/ownership.yaml (N ms)",
-        "  ownership: api may not write contract/ownership.yaml: protected by /contract/ownership.yaml "
+        "  ownership: api may not write contract/ownership.yaml: protected: /contract/ownership.yaml "
         "(contract/ownership.yaml, automatic); owners: no agent (a person must change it)",
         "allowed as expected: api writes svc/src/api/ownership-doctor.txt (N ms)",
         "doctor: the guard is installed and works",

@@ -63,7 +63,7 @@ def test_check_sarif_locates_the_violating_file_and_names_the_rule(example, run)
     ]
     first = run_["results"][0]
     assert first["message"]["text"] == (
-        "api may not write svc/src/db/migrations/0002.py (A): cannot_touch by src/db/migrations/** "
+        "api may not write svc/src/db/migrations/0002.py (A): cannot_touch: src/db/migrations/** "
         "(contract/agents/api.md:22); owners: db"
     )
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
@@ -71,7 +71,8 @@ def test_check_sarif_locates_the_violating_file_and_names_the_rule(example, run)
         "artifactLocation": {"uri": "contract/agents/api.md", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 22},
     }
-    assert run_["properties"]["summary"].startswith("check failed: 2 violation(s) among 2 path(s)")
+    assert run_["properties"]["summary"]["text"].startswith("check failed: 2 violation(s) among 2 path(s)")
+    assert run_["properties"]["summary"]["ok"] is False
 
 
 def test_check_sarif_when_clean_and_with_odd_paths(example, run) -> None:
@@ -101,9 +102,15 @@ def test_lint_sarif_locates_problems_at_the_contract_line(example, run) -> None:
         ("matches-nothing", "warning", "contract/agents/api.md", 17),
         ("unowned", "warning", "contract/ownership.yaml", 1),
     ]
-    assert run_["properties"]["summary"] == (
-        "lint failed: 1 error(s), 2 warning(s); 2 agents, 6 rules, 4 tracked files governed"
-    )
+    assert run_["properties"]["summary"] == {
+        "ok": False,
+        "text": "lint failed: 1 error(s), 2 warning(s); 2 agents, 6 rules, 4 tracked files governed",
+        "errors": 1,
+        "warnings": 2,
+        "agents": 2,
+        "rules": 6,
+        "files": 4,
+    }
 
 
 def test_lint_json_alias_and_format_agree(example, run) -> None:

@@ -168,7 +168,7 @@ def test_init_creates_the_config_and_the_hooks_block_a_commit(agents_repo, monke
     blocked = subprocess.run(["git", "commit", "-qm", "out of lane"], cwd=agents_repo.path, env=env,
                              capture_output=True, text=True, check=False)  # fmt: skip
     assert blocked.returncode == 1
-    assert "api may not write src/db/models.py (M): reads by src/db/** (.claude/agents/api.md:16); owners: db" in (
+    assert "api may not write src/db/models.py (M): reads: src/db/** (.claude/agents/api.md:16); owners: db" in (
         blocked.stdout + blocked.stderr
     )
 
