@@ -188,6 +188,7 @@ def test_range_attributes_each_commit_to_its_agent(example, check) -> None:
     assert code == 1
     data = json.loads(out)
     assert data["checked"] == {"commits": 3, "paths": 3, "before_contract": 0}
+    assert data["contract"] == "contract/ownership.yaml at " + example.git("rev-parse", "--short", base).strip()
     assert data["violations"] == [
         {
             "commit": bad,
@@ -203,7 +204,8 @@ def test_range_attributes_each_commit_to_its_agent(example, check) -> None:
     ]
     assert data["summary"] == {
         "ok": False,
-        "text": "check failed: 1 violation(s) among 3 path(s) in 3 commit(s); acting: api, db",
+        "text": "check failed: 1 violation(s) among 3 path(s) in 3 commit(s); acting: api, db; "
+        f"judged by contract/ownership.yaml at {data['contract'].rpartition(' at ')[2]}",
         "violations": 1,
         "paths": 3,
         "commits": 3,
