@@ -225,4 +225,9 @@ def request_of(cwd: str, tool: str, agent: str | None = None, session: str | Non
 
 
 def protected_hook_file(relative: str) -> bool:
-    return any(relative == f or (f.endswith("/") and relative.startswith(f)) for f in HOOK_FILES)
+    """Whether a repository-relative path is, holds or lies in a host's hook configuration."""
+    path = relative.rstrip("/")
+    return any(
+        path == f.rstrip("/") or (f.endswith("/") and path.startswith(f)) or f.startswith(path + "/")
+        for f in HOOK_FILES
+    )
