@@ -61,6 +61,10 @@ def _judge(
             ws = Workspace(project, ws.contract_option)
     hook = host.request(payload, ws.cwd)
     judge = Guard(ws)
+    if hook is not None and hook.tool and hook.tool.startswith("mcp:"):
+        from .adapters.base import mcp_files
+
+        hook = mcp_files(hook, judge.main().contract.mcp_file_tools)
     if hook is None:
         return host.allow(), judge, HookInput("PreToolUse"), Verdict("PreToolUse")
     if agent:

@@ -218,3 +218,40 @@ def test_cursor_payload_with_a_byte_order_mark_and_no_cwd_resolves_against_the_w
     code, out, _ = run(example, f"{EXE} guard --host cursor --agent api", shell)
     assert (code, json.loads(out)["permission"]) == (0, "deny")
     assert AS_MAIN.replace("the main session (coordinator: api)", "api") == json.loads(out)["agent_message"]
+
+
+# --- MCP file tools: the defaults and ownership.yaml's mcp_file_tools ------------------------------------------
+
+
+def test_mcp_file_tools_from_the_contract_are_judged_on_every_host(example: Repo) -> None:
+    path = example.path / "contract/ownership.yaml"
+    path.write_text(path.read_text() + "coordinator: api\nmcp_file_tools:\n  store/save_doc: [target, backup]\n")
+    example.commit("mcp")
+    args = {"target": absolute(example, "svc/src/api/doc.md"), "backup": absolute(example, OTHER)}
+    kiro = json.dumps({"hook_event_name": "preToolUse", "cwd": str(example.path), "tool_name": "@store/save_doc",
+                       "tool_input": args}).encode()  # fmt: skip
+    assert run(example, f"{EXE} guard --host kiro", kiro) == (2, "", AS_MAIN + "\n")
+    gemini = json.dumps({"session_id": "g", "cwd": str(example.path), "hook_event_name": "BeforeTool",
+                         "tool_name": "mcp_store_save_doc", "tool_input": args}).encode()  # fmt: skip
+    assert run(example, f"{EXE} guard --host gemini", gemini) == (
+        0,
+        json.dumps({"decision": "deny", "reason": AS_MAIN}) + "\n",
+        "",
+    )
+    claude_call = claude(example, "mcp__store__save_doc", {"target": absolute(example, "svc/src/api/doc.md")})
+    code, out, err = run(example, f"{EXE} -C {example.path} guard", claude_call)
+    assert (code, out, err) == (2, "", "ownership: hook input: 'store/save_doc backup' must be a non-empty string\n")
+    # the defaults still hold beside the contract's own
+    claude_call = claude(example, "mcp__filesystem__create_directory", {"path": absolute(example, "svc/src/db/new")})
+    assert '"permissionDecision": "deny"' in run(example, f"{EXE} -C {example.path} guard", claude_call)[1]
+
+
+def test_a_malformed_mcp_file_tools_is_a_contract_error(example: Repo) -> None:
+    path = example.path / "contract/ownership.yaml"
+    path.write_text(path.read_text() + "mcp_file_tools:\n  write_file: path\n")
+    code, _, err = ownership(example, "lint")
+    assert code == 2
+    assert (
+        "ownership: contract/ownership.yaml:5: mcp_file_tools maps SERVER/TOOL to a list of argument names, "
+        "like {filesystem/write_file: [path]}\n"
+    ) in err

@@ -203,21 +203,29 @@ def powershell(request: HookInput, command: str) -> HookInput:
     return files(request, *written_paths(command, request.cwd))
 
 
-def mcp(request: HookInput, server: str, tool: str, args) -> HookInput | None:
-    """An MCP call judged by the paths its file tool names; None for a tool that writes no file."""
-    fields = MCP_FILE_TOOLS.get(server, {}).get(tool)
+def mcp(request: HookInput, server: str, tool: str, args) -> HookInput:
+    """An MCP call, to be judged by its path arguments once the contract's `mcp_file_tools` is known (mcp_files)."""
+    return HookInput(**{**request.__dict__, "tool": f"mcp:{server}/{tool}", "tool_input": args})
+
+
+def mcp_by_name(request: HookInput, name: str, args) -> HookInput:
+    """An MCP tool named `server_tool` (Gemini, OpenCode): the server is found once the contract is known."""
+    return HookInput(**{**request.__dict__, "tool": f"mcp:{name}", "tool_input": args})
+
+
+def mcp_files(request: HookInput, configured) -> HookInput | None:
+    """An MCP call (mcp, mcp_by_name) → the files it writes, by the contract's `mcp_file_tools` over the
+    defaults; None for a tool that writes no file."""
+    table = {f"{server}/{tool}": fields for server, tools in MCP_FILE_TOOLS.items() for tool, fields in tools.items()}
+    table.update(configured)
+    name = request.tool[len("mcp:") :]
+    if "/" not in name:  # server_tool: try each known server as the prefix
+        name = next((k for k in table if name == k.replace("/", "_", 1)), name)
+    fields = table.get(name)
     if fields is None:
         return None
-    args = arguments(args, "MCP arguments")
-    return files(request, *(field(args, f, f"{server}/{tool} ") for f in fields))
-
-
-def mcp_by_name(request: HookInput, name: str, args) -> HookInput | None:
-    """An MCP tool named `server_tool` (Gemini, OpenCode): the known servers are tried as prefixes."""
-    for server in MCP_FILE_TOOLS:
-        if name.startswith(server + "_"):
-            return mcp(request, server, name[len(server) + 1 :], args)
-    return None
+    args = arguments(request.tool_input, "MCP arguments")
+    return files(request, *(field(args, f, f"{name} ") for f in fields))
 
 
 def request_of(cwd: str, tool: str, agent: str | None = None, session: str | None = None) -> HookInput:

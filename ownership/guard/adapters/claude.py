@@ -29,8 +29,7 @@ class Claude(Host):
             return shell(hook, hook.tool_input["command"])
         if hook.tool.startswith("mcp__"):
             server, _, tool = hook.tool[5:].partition("__")
-            judged = mcp(hook, server, tool, hook.tool_input) if hook.cwd else None
-            return judged or hook
+            return mcp(hook, server, tool, hook.tool_input) if hook.cwd else hook
         return hook
 
     def answer(self, verdict: Verdict) -> Answer:

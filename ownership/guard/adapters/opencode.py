@@ -62,7 +62,7 @@ class OpenCode(Host):
             if folder:
                 base = HookInput(**{**base.__dict__, "cwd": os.path.normpath(os.path.join(base.cwd, folder))})
             return shell(base, field(args, "command", "args."))
-        return mcp_by_name(base, tool, args)
+        return mcp_by_name(base, tool, args) if "_" in tool else None  # MCP tools are SERVER_TOOL; built-ins are not
 
     def command(self, program: str, agent: str | None = None) -> str:
         return self.invocation(program, agent)  # the plugin throws on any other exit than 0
