@@ -255,3 +255,30 @@ def test_a_malformed_mcp_file_tools_is_a_contract_error(example: Repo) -> None:
         "ownership: contract/ownership.yaml:5: mcp_file_tools maps SERVER/TOOL to a list of argument names, "
         "like {filesystem/write_file: [path]}\n"
     ) in err
+
+
+def test_a_patch_that_moves_an_owned_file_out_of_the_lane_is_denied(example: Repo) -> None:
+    """Adversarial: the update is in the lane, the `*** Move to:` destination is not."""
+    patch = (
+        "*** Begin Patch\n*** Update File: svc/src/api/users.py\n*** Move to: svc/src/db/users.py\n"
+        "@@\n-users = []\n+users = [1]\n*** End Patch\n"
+    )
+    code, out, _ = run(example, f"{EXE} guard --host codex", codex(example, "apply_patch", patch))
+    reason = json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert (code, reason) == (
+        0, "ownership: api may not write svc/src/db/users.py: reads by src/db/** (contract/agents/api.md:17); owners: db"
+    )  # fmt: skip
+    traversal = "*** Begin Patch\n*** Add File: svc/src/api/../db/evil.py\n+x\n*** End Patch\n"
+    code, out, _ = run(example, f"{EXE} guard --host codex", codex(example, "Write", traversal))  # the Write alias
+    assert "may not write svc/src/db/evil.py: reads" in json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
+
+
+def test_a_kiro_agent_file_names_its_agent_by_its_name_field(example: Repo) -> None:
+    (example.path / ".kiro/agents").mkdir(parents=True)
+    (example.path / ".kiro/agents/backend.json").write_text(
+        json.dumps({"name": "db", "hooks": {"stop": [{"command": "x"}]}})
+    )
+    ownership(example, "install", "kiro", "--command", "ownership")
+    config = json.loads((example.path / ".kiro/agents/backend.json").read_text())
+    assert config["hooks"]["stop"] == [{"command": "x"}]
+    assert config["hooks"]["preToolUse"][0]["command"].startswith("ownership guard --host kiro --agent db ||")

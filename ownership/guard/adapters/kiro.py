@@ -41,12 +41,17 @@ class Kiro(Host):
         return mcp(base, server, name, args)
 
     def agents(self, repo: str) -> list[tuple[str, str]]:
-        """(agent config file, agent name) of the project's Kiro agents."""
+        """(agent config file, agent name: its `name`, else the file's) of the project's Kiro agents."""
+        from ..installers import read_settings
+
         folder = os.path.join(repo, ".kiro/agents")
         found = []
         for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
             if name.endswith(".json"):
-                found.append((f".kiro/agents/{name}", name[: -len(".json")]))
+                shown = f".kiro/agents/{name}"
+                config = read_settings(os.path.join(repo, shown), shown) or {}
+                agent = config.get("name") if isinstance(config.get("name"), str) else name[: -len(".json")]
+                found.append((shown, agent))
         return found
 
     def install(self, ws, program: str) -> list[tuple[str, bool]]:
