@@ -270,7 +270,9 @@ def test_a_patch_that_moves_an_owned_file_out_of_the_lane_is_denied(example: Rep
     )  # fmt: skip
     traversal = "*** Begin Patch\n*** Add File: svc/src/api/../db/evil.py\n+x\n*** End Patch\n"
     code, out, _ = run(example, f"{EXE} guard --host codex", codex(example, "Write", traversal))  # the Write alias
-    assert "may not write svc/src/db/evil.py: reads" in json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert (
+        "may not write svc/src/db/evil.py: reads" in json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
+    )
 
 
 def test_a_kiro_agent_file_names_its_agent_by_its_name_field(example: Repo) -> None:
