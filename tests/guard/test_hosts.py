@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -371,3 +372,47 @@ def test_kiro(project: Repo) -> None:
     assert run(project, agent_command, malformed) == (
         2, "", "ownership: hook input: 'tool_input.path' must be a non-empty string\n"
     )  # fmt: skip
+
+
+# A stand-in for Bun's `$` (Bun's shell is not installed here): runs `sh -c COMMAND < Response` as the plugin asks.
+FAKE_BUN = """
+import { spawnSync } from "node:child_process"
+const plugin = await import(process.argv[2])
+const $ = (parts, command, stdin) => {
+  let folder = "."
+  const run = async () => {
+    const input = await stdin.text()
+    const done = spawnSync("sh", ["-c", command], { input, cwd: folder })
+    return { exitCode: done.status, stderr: done.stderr }
+  }
+  const chain = { cwd(f) { folder = f; return chain }, nothrow() { return chain }, quiet() { return run() } }
+  return chain
+}
+const hooks = await plugin.OwnershipGuard({ $, directory: process.argv[3] })
+try {
+  await hooks["tool.execute.before"]({ tool: process.argv[4], sessionID: "s", callID: "c" }, { args: JSON.parse(process.argv[5]) })
+  console.log("ran")
+} catch (error) {
+  console.log("threw: " + error.message)
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node runs the OpenCode plugin file")
+def test_the_opencode_plugin_throws_on_a_deny_and_when_the_guard_cannot_start(project: Repo, tmp_path: Path) -> None:
+    install(project, "opencode")
+    harness = tmp_path / "harness.mjs"
+    harness.write_text(FAKE_BUN)
+    plugin = str(project.path / ".opencode/plugins/ownership.js")
+
+    def call(tool: str, args: dict) -> str:
+        argv = ["node", str(harness), plugin, str(project.path), tool, json.dumps(args)]
+        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+
+    assert call("write", {"filePath": absolute(project, LANE), "content": ""}) == "ran\n"
+    assert call("write", {"filePath": absolute(project, OTHER), "content": ""}) == f"threw: {AS_MAIN}\n"
+    broken = (project.path / ".opencode/plugins/ownership.js").read_text().replace(EXE, "no-such-ownership")
+    (project.path / ".opencode/plugins/ownership.js").write_text(broken)
+    assert call("write", {"filePath": absolute(project, LANE), "content": ""}).startswith(
+        "threw: sh: 1: no-such-ownership"
+    )

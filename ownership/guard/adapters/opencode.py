@@ -5,8 +5,9 @@ Source: anomalyco/opencode packages/plugin/src/index.ts (`"tool.execute.before"(
 (a plugin blocks a call by throwing) and packages/opencode/src/tool/ (edit and
 write: filePath; apply_patch: patchText; bash: command, workdir). The plugin
 sends {tool, sessionID, callID, args, directory} on stdin of
-`ownership guard --host opencode` and throws when it does not exit 0, so a guard
-that cannot start blocks too. Exit 2 + stderr is the deny.
+`ownership guard --host opencode` through Bun's shell (a Response as stdin, oven-sh/bun
+docs/runtime/shell.md) and throws when it does not exit 0, so a guard that cannot start
+blocks too. Exit 2 + stderr is the deny.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ export const OwnershipGuard = async ({ $, directory }) => ({
                                   args: output.args, directory })
     let result
     try {
-      result = await $`sh -c ${COMMAND}`.stdin(call).cwd(directory).nothrow().quiet()
+      result = await $`sh -c ${COMMAND} < ${new Response(call)}`.cwd(directory).nothrow().quiet()
     } catch (error) {
       throw new Error(`ownership: the guard did not run (${error})`)
     }
