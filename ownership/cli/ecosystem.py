@@ -81,6 +81,68 @@ def export_contract_md(ws: Workspace, output: str | None) -> int:
     return _export(ws, "contract-md", output)
 
 
+@export_group.command("claude")
+@click.option("--agent", metavar="NAME", help="A session that runs as one agent: its CANNOT TOUCH is denied too.")
+@click.option("--output", "-o", metavar="FILE", help="Write here instead of standard output.")
+@click.pass_obj
+def export_claude(ws: Workspace, agent: str | None, output: str | None) -> int:
+    """Claude Code settings: permissions.deny Edit(...) rules and sandbox.filesystem.denyWrite, to merge into
+    .claude/settings.json behind the guard's hook."""
+    from ..exports.native import claude
+
+    return _native(ws, *claude(ws.contract, agent), output)
+
+
+@export_group.command("opencode")
+@click.option("--output", "-o", metavar="FILE", help="Write here instead of standard output.")
+@click.pass_obj
+def export_opencode(ws: Workspace, output: str | None) -> int:
+    """OpenCode per-agent permission.edit rules (last match wins), to merge into opencode.json."""
+    from ..exports.native import opencode
+
+    return _native(ws, *opencode(ws.contract), output)
+
+
+@export_group.command("kiro")
+@click.option("--output", "-o", metavar="FILE", help="Write here instead of standard output.")
+@click.pass_obj
+def export_kiro(ws: Workspace, output: str | None) -> int:
+    """Kiro per-agent toolsSettings.fs_write (deniedPaths, allowedPaths), one fragment an agent config."""
+    from ..exports.native import kiro
+
+    return _native(ws, *kiro(ws.contract), output)
+
+
+@export_group.command("claude-plugin")
+@click.option("--output", "-o", metavar="DIR", required=True, help="The plugin's folder.")
+@click.option("--command", "command", metavar="CMD", default="ownership", show_default=True,
+              help="How the hook runs ownership.")  # fmt: skip
+@click.pass_obj
+def export_claude_plugin(ws: Workspace, output: str, command: str) -> int:
+    """A Claude Code plugin: .claude-plugin/plugin.json and hooks/hooks.json running the guard."""
+    from .. import __version__
+    from ..exports.native import claude_plugin
+
+    folder = os.path.join(ws.cwd, output)
+    hook = f'{command} -C "$CLAUDE_PROJECT_DIR" guard || exit 2'
+    for name, text in claude_plugin(hook, __version__).items():
+        _write(os.path.join(folder, name), text, os.path.join(output, name))
+    return 0
+
+
+def _native(ws: Workspace, value: dict, skipped: list[str], output: str | None) -> int:
+    from ..exports.native import render
+
+    for pattern in skipped:
+        click.echo(f"ownership: left out {pattern}: a negated pattern has no equal in this format", err=True)
+    full, relative = _output_path(ws, output)
+    if full is None:
+        click.echo(render(value), nl=False)
+    else:
+        _write(full, render(value), relative or full)
+    return 0
+
+
 @click.group("import")
 def import_group() -> None:
     """Write a contract from another tool's file."""

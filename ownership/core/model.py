@@ -94,6 +94,7 @@ class Contract:
     unknown_agent: str = "deny"
     outside_repo: str = "deny"
     audit_log: str | None = None
+    mcp_file_tools: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("SERVER/TOOL", path argument fields): the guard's
     warnings: tuple[Problem, ...] = ()
 
     @property

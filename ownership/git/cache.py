@@ -24,7 +24,7 @@ from .. import __version__
 from ..core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
 
 KEEP = 16  # entries kept; older ones are removed when a new one is written
-FORMAT = "ownership-contract-cache/2"  # the layout below; change it with the layout
+FORMAT = "ownership-contract-cache/3"  # the layout below; change it with the layout
 MAX_BYTES = 16 * 1024 * 1024  # a larger entry is neither written nor read
 _MARSHAL_VERSION = 4  # the format of Python 3.4 and later: builtins only
 _LONGEST = 1024 * 1024  # no string a contract holds can be longer (sources.MAX_FILE_BYTES)
@@ -124,6 +124,7 @@ def encode(contract: Contract, key: str) -> list:
         contract.outside_repo,
         contract.audit_log,
         [[p.severity, p.code, p.message, p.source, p.line] for p in contract.warnings],
+        [[name, list(fields)] for name, fields in contract.mcp_file_tools],
     ]
 
 
@@ -138,7 +139,7 @@ def _encode_rule(rule: Rule) -> list:
 
 def decode(data: object, key: str) -> Contract:
     """The Contract `encode` wrote under `key`; raises _Invalid for anything else."""
-    fields = _list(data, 16)
+    fields = _list(data, 17)
     if fields[0] != FORMAT or fields[1] != __version__ or fields[2] != key:
         raise _Invalid("another format, version or key")
     agents = tuple(_decode_agent(a) for a in _list(fields[5]))
@@ -163,7 +164,13 @@ def decode(data: object, key: str) -> Contract:
         outside_repo=_choice(fields[13], _DENY_ALLOW),
         audit_log=_optional_str(fields[14]),
         warnings=tuple(_decode_problem(p) for p in _list(fields[15])),
+        mcp_file_tools=tuple(_decode_mcp(t) for t in _list(fields[16])),
     )
+
+
+def _decode_mcp(data: object) -> tuple[str, tuple[str, ...]]:
+    name, fields = _list(data, 2)
+    return _str(name), tuple(_str(f) for f in _list(fields))
 
 
 def _decode_agent(data: object) -> Agent:

@@ -111,7 +111,8 @@ class Guard:
     def decide(self, hook: HookInput) -> Verdict:
         if hook.event == "SubagentStart":
             return Verdict(hook.event, context=self.lane_summary(hook.agent or ""))
-        if hook.event != "PreToolUse" or hook.tool not in GUARDED_TOOLS:
+        adapted = hook.paths is not None or hook.command is not None  # another host's call (guard/adapters/)
+        if hook.event != "PreToolUse" or (hook.tool not in GUARDED_TOOLS and not adapted):
             return Verdict(hook.event)
         targets = self.targets(hook)
         if not targets:
@@ -124,13 +125,17 @@ class Guard:
 
     def targets(self, hook: HookInput) -> list[str]:
         """The absolute paths the tool call writes; a folder ends with '/'."""
-        if hook.tool == "Bash":
+        if hook.paths is not None:  # an existing folder is judged by its files
+            paths = [os.path.normpath(os.path.join(hook.cwd, p.replace("\\", "/"))) for p in hook.paths]
+            return [p + "/" if os.path.isdir(p) and p != "/" else p for p in paths]
+        if hook.tool == "Bash" or hook.command is not None:
             from .shell import written_paths
 
             def top(folder: str) -> str | None:
                 return self.top_of_folder(folder) if os.path.isdir(folder) else None
 
-            return list(written_paths(hook.tool_input["command"], hook.cwd, top).paths)
+            command = hook.command if hook.command is not None else hook.tool_input["command"]
+            return list(written_paths(command, hook.cwd, top).paths)
         typed = hook.tool_input[FILE_TOOLS[hook.tool]].replace("\\", "/")  # Windows separators are accepted
         path = os.path.normpath(os.path.join(hook.cwd, typed))
         return [path + "/" if typed.endswith("/") and path != "/" else path]

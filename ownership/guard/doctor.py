@@ -1,7 +1,10 @@
-"""`ownership doctor`: is the Claude Code hook installed, and does it run?
+"""`ownership doctor`: is each host's hook installed, and does it run?
 
-It sends one call the guard must deny and one it must allow through the
-installed command, as Claude Code would, and reports each line through `echo`.
+For Claude Code it sends one call the guard must deny and one it must allow
+through the installed command, as Claude Code would; for every other host that
+is installed (or whose folder exists), a payload that is not JSON (refused), an
+allowed write and, when the host's caller has a lane, a denied one, in that
+host's shape and through /bin/sh as the host runs it, each with its time.
 """
 
 from __future__ import annotations
@@ -16,7 +19,17 @@ from .installers import PRE_TOOL_MATCHER, SETTINGS, guard_command, installed_com
 
 
 def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
-    """Is the Claude Code hook installed, and does it run? Sends one denied and one allowed call through it."""
+    """Is each host's hook installed, and does it run? Sends denied and allowed calls through each."""
+    problems = _claude(ws, echo)
+    if problems < 0:
+        return 1
+    problems += _other_hosts(ws, echo)
+    echo("doctor: the guard is installed and works" if not problems else f"doctor: {problems} problem(s)")
+    return 0 if not problems else 1
+
+
+def _claude(ws: Workspace, echo: Callable[[str], None]) -> int:
+    """The Claude Code section: its problems, or -1 when the contract cannot be read (the report then ends)."""
     problems = 0
     settings = read_settings(os.path.join(ws.repo, SETTINGS)) or {}
     installed = installed_commands(settings)
@@ -35,7 +48,7 @@ def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
     except OwnershipError as exc:
         echo(f"contract: cannot be read: {str(exc).splitlines()[0]}")
         echo("doctor: 2 problem(s); the guard blocks every write until the contract reads")
-        return 1
+        return -1
     contract = main.contract
     echo(f"contract in force: {main.where} ({len(contract.agents)} agents)")
     agent, allowed_path = _sample(main)
@@ -48,8 +61,69 @@ def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
         probes.append(("allow", f"{agent} runs `true`", _payload(ws, agent, "Bash", {"command": "true"})))
     for expected, what, payload in probes:
         problems += _probe(ws, command, expected, what, payload, echo)
-    echo("doctor: the guard is installed and works" if not problems else f"doctor: {problems} problem(s)")
-    return 0 if not problems else 1
+    return problems
+
+
+def _other_hosts(ws: Workspace, echo: Callable[[str], None]) -> int:
+    from .adapters import NAMES, get
+
+    problems, absent = 0, []
+    main = Guard(ws).main()
+    agent, allowed_path = _sample(main)
+    for name in NAMES[1:]:
+        host = get(name)
+        command = host.installed(ws)
+        if command is None:
+            if host.used_in(ws.repo):
+                problems += 1
+                echo(f"{name}: not installed, though {host.folder}/ exists; run `ownership install {name}`")
+            else:
+                absent.append(name)
+            continue
+        echo(f"{name}: installed; {host.title} runs:")
+        echo(f"  {command}")
+        actor = agent if name == "codex" else None
+        lane = agent if actor else (main.contract.coordinator if main.contract.coordinator != "allow" else None)
+        probes = [("deny", "a payload that is not JSON", b"{not json")]
+        if allowed_path and (lane is None or main.engine.decide(allowed_path, lane).can_write):
+            path = os.path.join(ws.repo, allowed_path)
+            probes.append(
+                ("allow", f"{lane or 'the main session'} writes {allowed_path}", host.probe(ws.repo, path, None, actor))
+            )
+        else:
+            probes.append(
+                ("allow", f"{lane or 'the main session'} runs `true`", host.probe(ws.repo, None, "true", actor))
+            )
+        if lane:
+            path = os.path.join(ws.repo, main.contract.files[0])
+            probes.append(("deny", f"{lane} writes {main.contract.files[0]}", host.probe(ws.repo, path, None, actor)))
+        else:
+            echo(f"  note: {host.title} names no agent and coordinator is allow: its main session writes anything")
+        for expected, what, payload in probes:
+            problems += _host_probe(ws, host, command, expected, what, payload, echo)
+    if absent:
+        echo(f"not installed (no folder of theirs here): {', '.join(absent)}")
+    return problems
+
+
+def _host_probe(ws: Workspace, host, command: str, expected: str, what: str, payload: bytes, echo) -> int:
+    import subprocess
+    import time
+
+    env = dict(os.environ, **host.env(ws.repo))
+    start = time.perf_counter()
+    proc = subprocess.run(["/bin/sh", "-c", command], input=payload, capture_output=True, cwd=ws.repo, env=env)
+    took = (time.perf_counter() - start) * 1000
+    out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    said = host.decision(proc.returncode, out, err)
+    if said == expected:
+        echo(f"  {'denied' if expected == 'deny' else 'allowed'} as expected: {what} ({took:.0f} ms)")
+        return 0
+    echo(f"  FAILED: {what} should be {'denied' if expected == 'deny' else 'allowed'}; exit {proc.returncode}")
+    for label, text in (("stdout", out.strip()), ("stderr", err.strip())):
+        if text:
+            echo(f"    {label}: " + text.replace("\n", f"\n    {label}: "))
+    return 1
 
 
 def _sample(main) -> tuple[str, str | None]:

@@ -1,9 +1,12 @@
-"""Installing the guard into an agent tool's settings: Claude Code's .claude/settings.json.
+"""Installing the guard into an agent tool's settings: Claude Code's .claude/settings.json, and the
+JSON helpers every host's installer (guard/adapters/) merges with.
 
 `merge_claude_settings` adds the guard's PreToolUse and SubagentStart hooks and
 keeps every other key and hook as it was; `guard_command` is the shell command
 those hooks run. `ownership install claude`, `ownership init` and `ownership
-doctor` all go through these.
+doctor` all go through these. `merge_groups` (Claude-shaped `{matcher, hooks}`
+groups: Claude Code, Codex, Gemini CLI) and `merge_entries` (flat lists: Cursor,
+Copilot, Windsurf, Kiro) place one guard entry and keep every other hook.
 """
 
 from __future__ import annotations
@@ -18,42 +21,39 @@ if TYPE_CHECKING:
     from ..workspace import Workspace
 
 SETTINGS = ".claude/settings.json"
-PRE_TOOL_MATCHER = "Write|Edit|MultiEdit|NotebookEdit|Bash"
+PRE_TOOL_MATCHER = "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
 GUARDED = tuple(PRE_TOOL_MATCHER.split("|"))
 
 
 def install_claude(ws: Workspace, command: str | None) -> tuple[bool, str]:
     """Merge the guard's hooks into .claude/settings.json: (whether the file changed, the hook's command)."""
-    path = os.path.join(ws.repo, SETTINGS)
-    settings = read_settings(path)
     hook_command = guard_command(ws, command)
-    merged = merge_claude_settings(settings if settings is not None else {}, hook_command)
-    if merged == settings:
-        return False, hook_command
-    import json
-
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
-    return True, hook_command
+    _, changed = write_merged(ws.repo, SETTINGS, lambda settings: merge_claude_settings(settings, hook_command))
+    return changed, hook_command
 
 
-def guard_command(ws: Workspace, program: str | None = None) -> str:
-    """The hook's shell command. `|| exit 2` blocks the call even when the command itself cannot start."""
+def program(ws: Workspace, program: str | None = None, project_var: str | None = "CLAUDE_PROJECT_DIR") -> str:
+    """How a hook runs ownership: `ownership` on PATH, else this installation (inside the project: via `project_var`)."""
     import shlex
     import shutil
 
-    if program is None:
-        mine = os.path.join(os.path.dirname(sys.executable), "ownership")  # this installation's console script
-        on_path = shutil.which("ownership")
-        inside = os.path.relpath(mine, os.path.realpath(ws.repo)).replace(os.sep, "/")
-        if not os.path.exists(mine) or (on_path and os.path.samefile(on_path, mine)):
-            program = "ownership"
-        elif not inside.startswith("../"):
-            program = '"$CLAUDE_PROJECT_DIR"/' + shlex.quote(inside)  # a project venv: the same in every clone
-        else:
-            program = shlex.quote(mine)
-    parts = [program, "-C", '"$CLAUDE_PROJECT_DIR"']
+    if program is not None:
+        return program
+    mine = os.path.join(os.path.dirname(sys.executable), "ownership")  # this installation's console script
+    on_path = shutil.which("ownership")
+    inside = os.path.relpath(mine, os.path.realpath(ws.repo)).replace(os.sep, "/")
+    if not os.path.exists(mine) or (on_path and os.path.samefile(on_path, mine)):
+        return "ownership"
+    if not inside.startswith("../") and project_var:
+        return f'"${project_var}"/' + shlex.quote(inside)  # a project venv: the same in every clone
+    return shlex.quote(mine)
+
+
+def guard_command(ws: Workspace, program_name: str | None = None) -> str:
+    """The hook's shell command. `|| exit 2` blocks the call even when the command itself cannot start."""
+    import shlex
+
+    parts = [program(ws, program_name), "-C", '"$CLAUDE_PROJECT_DIR"']
     if ws.contract_option:
         parts += ["--contract", shlex.quote(ws.contract_path)]
     return " ".join([*parts, "guard"]) + " || exit 2"
@@ -66,17 +66,22 @@ def is_guard(hook) -> bool:
 
 def merge_claude_settings(settings: dict, command: str) -> dict:
     """Settings with the guard's two hook entries in place; every other key and hook kept as it was."""
+    entry = {"type": "command", "command": command}
+    return merge_groups(settings, (("PreToolUse", PRE_TOOL_MATCHER), ("SubagentStart", None)), entry, SETTINGS)
+
+
+def merge_groups(settings: dict, events, entry: dict, shown: str) -> dict:
+    """`{"hooks": {event: [{"matcher", "hooks": [entry]}]}}` merged in for each (event, matcher); the rest kept."""
     import copy
 
     merged = copy.deepcopy(settings)
     hooks = merged.setdefault("hooks", {})
     if not isinstance(hooks, dict):
-        raise UsageError(f"{SETTINGS}: 'hooks' must be an object; fix it by hand, then run this again")
-    for event, matcher in (("PreToolUse", PRE_TOOL_MATCHER), ("SubagentStart", None)):
+        raise UsageError(f"{shown}: 'hooks' must be an object; fix it by hand, then run this again")
+    for event, matcher in events:
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
-            raise UsageError(f"{SETTINGS}: 'hooks.{event}' must be a list; fix it by hand, then run this again")
-        entry = {"type": "command", "command": command}
+            raise UsageError(f"{shown}: 'hooks.{event}' must be a list; fix it by hand, then run this again")
         wanted = {"matcher": matcher, "hooks": [entry]} if matcher else {"hooks": [entry]}
         placed = False
         for group in groups:
@@ -100,7 +105,7 @@ def merge_claude_settings(settings: dict, command: str) -> dict:
     return merged
 
 
-def read_settings(path: str) -> dict | None:
+def read_settings(path: str, shown: str = SETTINGS) -> dict | None:
     import json
 
     try:
@@ -109,14 +114,69 @@ def read_settings(path: str) -> dict | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise UsageError(f"{SETTINGS}: cannot read it ({exc.strerror})") from None
+        raise UsageError(f"{shown}: cannot read it ({exc.strerror})") from None
     try:
         settings = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{SETTINGS}:{exc.lineno}: not JSON ({exc.msg}); fix it, then run this again") from None
+        raise UsageError(f"{shown}:{exc.lineno}: not JSON ({exc.msg}); fix it, then run this again") from None
     if not isinstance(settings, dict):
-        raise UsageError(f"{SETTINGS}: must hold a JSON object")
+        raise UsageError(f"{shown}: must hold a JSON object")
     return settings
+
+
+def write_merged(repo: str, shown: str, merge) -> tuple[str, bool]:
+    """Read the JSON file `shown` (repository-relative), merge, write when it changed: (shown, changed)."""
+    import json
+
+    path = os.path.join(repo, shown)
+    settings = read_settings(path, shown)
+    merged = merge(settings if settings is not None else {})
+    if merged == settings:
+        return shown, False
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    return shown, True
+
+
+def merge_entries(config: dict, events, entry: dict, shown: str, top: dict | None = None) -> dict:
+    """`{"hooks": {event: [entry, ...]}}` (flat lists) with one guard entry per event; other hooks kept."""
+    import copy
+
+    merged = copy.deepcopy(config)
+    for key, value in (top or {}).items():
+        merged.setdefault(key, value)
+    hooks = merged.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise UsageError(f"{shown}: 'hooks' must be an object; fix it by hand, then run this again")
+    for event in events:
+        entries = hooks.setdefault(event, [])
+        if not isinstance(entries, list):
+            raise UsageError(f"{shown}: 'hooks.{event}' must be a list; fix it by hand, then run this again")
+        ours = [i for i, e in enumerate(entries) if is_guard(e) or is_guard_bash(e)]
+        if ours:
+            entries[ours[0]] = entry
+            entries[:] = [e for i, e in enumerate(entries) if i == ours[0] or i not in ours]
+        else:
+            entries.append(entry)
+    return merged
+
+
+def is_guard_bash(hook) -> bool:
+    return isinstance(hook, dict) and is_guard({"command": hook.get("bash")})
+
+
+def guard_entries(config: dict | None, event: str, key: str = "command") -> list[str]:
+    """The guard's commands under hooks.event, flat or in Claude-shaped groups."""
+    found: list[str] = []
+    hooks = config.get("hooks") if isinstance(config, dict) else None
+    for item in (hooks.get(event) if isinstance(hooks, dict) else None) or []:
+        if not isinstance(item, dict):
+            continue
+        for hook in item.get("hooks") if isinstance(item.get("hooks"), list) else [item]:
+            if isinstance(hook, dict) and is_guard({"command": hook.get(key)}):
+                found.append(hook[key])
+    return found
 
 
 def installed_commands(settings: dict) -> dict[str, str]:

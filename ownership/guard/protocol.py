@@ -12,6 +12,7 @@ from ..errors import UsageError
 
 FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 GUARDED_TOOLS = (*FILE_TOOLS, "Bash")
+SHELL_TOOLS = ("Bash", "PowerShell", "Monitor")  # tool_input.command
 
 # --- the input ----------------------------------------------------------------
 
@@ -28,6 +29,9 @@ class HookInput:
     tool_use_id: str | None = None
     agent_id: str | None = None
     agent_type: str | None = None
+    # Set by a host adapter (guard/adapters/) for a call other than the Claude Code tools above:
+    paths: tuple[str, ...] | None = None  # the files it writes, as typed (relative to cwd), or
+    command: str | None = None  # the shell command it runs
 
     @property
     def agent(self) -> str | None:
@@ -47,6 +51,11 @@ def parse_input(data: bytes) -> HookInput:
         raise UsageError(f"hook input is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(payload, dict):
         raise UsageError(f"hook input must be a JSON object, not {type(payload).__name__}")
+    return parse_payload(payload)
+
+
+def parse_payload(payload: dict) -> HookInput:
+    """Claude Code's hook JSON object → HookInput (guard/adapters/claude.py reads the other hosts' shapes)."""
     strings = {}
     for key in ("hook_event_name", "cwd", "session_id", "tool_name", "tool_use_id", "agent_id", "agent_type"):
         value = payload.get(key)
@@ -60,7 +69,7 @@ def parse_input(data: bytes) -> HookInput:
     if event == "PreToolUse":
         if tool is None:
             raise UsageError("hook input: PreToolUse without 'tool_name'")
-        if tool in GUARDED_TOOLS:
+        if tool in GUARDED_TOOLS or tool in SHELL_TOOLS:
             if not isinstance(tool_input, dict):
                 raise UsageError(f"hook input: {tool} without a 'tool_input' object")
             key = FILE_TOOLS.get(tool, "command")

@@ -18,7 +18,7 @@ from .yaml_safety import parse
 
 _TOP_KEYS = {
     "version", "root", "agent_files", "agents", "unlisted", "protected", "identity",
-    "require_agent", "coordinator", "unknown_agent", "outside_repo", "audit_log", "vocabulary",
+    "require_agent", "coordinator", "unknown_agent", "outside_repo", "audit_log", "vocabulary", "mcp_file_tools",
 }  # fmt: skip
 DOCUMENTATION = {"readme.md", "index.md", "_index.md", "readme"}  # beside agent files, these are not agents
 _AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description"}
@@ -111,6 +111,7 @@ class _Loader(AgentFileReader):
             unknown_agent=self._choice(data, "unknown_agent", ("deny", "allow"), path, line),
             outside_repo=self._choice(data, "outside_repo", ("deny", "allow"), path, line),
             audit_log=self._optional_str(data, "audit_log", path, line),
+            mcp_file_tools=self._mcp_file_tools(data.get("mcp_file_tools"), path, line),
             warnings=tuple(self.warnings),
         )
 
@@ -196,6 +197,20 @@ class _Loader(AgentFileReader):
             self.error(source, line(key), f"{key} must be a path")
             return None
         return value
+
+    def _mcp_file_tools(self, value, source: str, line) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """`mcp_file_tools: {SERVER/TOOL: [argument, ...]}`: the MCP tools the guard judges by those path arguments."""
+        if value is None:
+            return ()
+        shape = "mcp_file_tools maps SERVER/TOOL to a list of argument names, like {filesystem/write_file: [path]}"
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and k.count("/") == 1 and all(k.split("/")) and isinstance(v, list) and v
+            and all(isinstance(f, str) and f for f in v) for k, v in value.items()
+        )  # fmt: skip
+        if not ok:
+            self.error(source, line("mcp_file_tools"), shape)
+            return ()
+        return tuple((k, tuple(v)) for k, v in value.items())
 
     def _agent_or_allow(self, data: dict, key: str, names: set[str], source: str, line) -> str:
         value = data.get(key, "allow")

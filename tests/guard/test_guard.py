@@ -130,7 +130,7 @@ def test_done_when_an_installed_project_denies_an_out_of_lane_subagent_write(exa
     assert proc.returncode == 0, proc.stderr
     settings = json.loads((example.path / ".claude/settings.json").read_text())
     (group,) = settings["hooks"]["PreToolUse"]
-    assert group["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash"
+    assert group["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
     command = group["hooks"][0]["command"]
     claude_sends = {
         "session_id": "5d8c1e5a-0d7e-4a43-9d8e-3f1b2c4d5e6f",
@@ -258,7 +258,7 @@ def test_install_writes_the_example_settings(example: Repo, cli) -> None:
     code, out, err = cli(example, "install", "claude", "--command", "ownership")
     assert (code, err) == (0, "")
     assert out == (
-        "installed the ownership guard in .claude/settings.json: PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash)"
+        "installed the ownership guard in .claude/settings.json: PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*)"
         f" and SubagentStart run\n  {COMMAND}\n"
     )
     assert (example.path / ".claude/settings.json").read_text() == (TOP / "hooks/claude-settings.json").read_text()
@@ -283,7 +283,10 @@ def test_install_keeps_everything_else_and_twice_changes_nothing(example: Repo, 
     assert merged["hooks"]["PostToolUse"] == original["hooks"]["PostToolUse"]
     assert merged["hooks"]["PreToolUse"] == [
         original["hooks"]["PreToolUse"][0],
-        {"matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash", "hooks": [{"type": "command", "command": COMMAND}]},
+        {
+            "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
+            "hooks": [{"type": "command", "command": COMMAND}],
+        },
     ]
     assert merged["hooks"]["SubagentStart"] == [{"hooks": [{"type": "command", "command": COMMAND}]}]
     code, out, _ = cli(example, "install", "claude", "--command", "ownership")
@@ -300,7 +303,10 @@ def test_install_replaces_an_older_guard_command_in_place(example: Repo, cli) ->
     cli(example, "install", "claude", "--command", "ownership")
     hooks = json.loads(settings.read_text())["hooks"]
     assert hooks["PreToolUse"] == [
-        {"matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash", "hooks": [{"type": "command", "command": COMMAND}]}
+        {
+            "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
+            "hooks": [{"type": "command", "command": COMMAND}],
+        }
     ]
 
 
@@ -333,13 +339,14 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
     code, out, err = cli(example, "doctor")
     assert (code, err) == (0, "")
     assert _timeless(out).splitlines() == [
-        "hook installed: .claude/settings.json runs it on PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash) and SubagentStart:",
+        "hook installed: .claude/settings.json runs it on PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*) and SubagentStart:",
         f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
         "denied as expected: api writes contract/ownership.yaml (N ms)",
         "  ownership: api may not write contract/ownership.yaml: protected: /contract/ownership.yaml "
         "(contract/ownership.yaml, automatic); owners: no agent (a person must change it)",
         "allowed as expected: api writes svc/src/api/ownership-doctor.txt (N ms)",
+        "not installed (no folder of theirs here): codex, gemini, cursor, copilot, windsurf, cline, opencode, kiro",
         "doctor: the guard is installed and works",
     ]
 
@@ -349,7 +356,18 @@ def test_doctor_says_when_the_hook_is_not_installed_or_does_not_run(example: Rep
     settings.parent.mkdir()
     hook = {"type": "command", "command": 'missing-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2'}
     settings.write_text(
-        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash", "hooks": [hook]}]}})
+        json.dumps(
+            {
+                "hooks": {
+                    "PreToolUse": [
+                        {
+                            "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
+                            "hooks": [hook],
+                        }
+                    ]
+                }
+            }
+        )
     )
     code, out, _ = cli(example, "doctor")
     lines = out.splitlines()

@@ -129,7 +129,7 @@ def test_init_installs_the_claude_guard_and_stays_idempotent(agents_repo, run_in
     data = json.loads(settings.read_text())
     assert data["permissions"] == {"allow": ["Bash(make test)"]}  # the rest of the settings is kept
     (pre_tool,) = data["hooks"]["PreToolUse"]
-    assert pre_tool["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash"
+    assert pre_tool["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
     assert pre_tool["hooks"][0]["command"].endswith(' -C "$CLAUDE_PROJECT_DIR" guard || exit 2')
     before = snapshot(agents_repo.path)
     code, out = run_init(agents_repo)
