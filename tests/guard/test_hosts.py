@@ -24,7 +24,7 @@ from tests.support import Repo
 EXE = str(Path(sys.executable).with_name("ownership"))
 LANE = "svc/src/api/users.py"  # api owns src/api/**
 OTHER = "svc/src/db/models.py"  # api reads src/db/**: not its to write
-WHY = "reads by src/db/** (contract/agents/api.md:17); owners: db"
+WHY = "reads: src/db/** (contract/agents/api.md:17); owners: db"
 AS_AGENT = f"ownership: api may not write {OTHER}: {WHY}"
 AS_MAIN = f"ownership: the main session (coordinator: api) may not write {OTHER}: {WHY}"
 SHELL = f"echo changed > {OTHER}"

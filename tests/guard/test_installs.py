@@ -168,7 +168,7 @@ def test_claude_refuses_a_powershell_write_it_cannot_read_naming_the_cmdlet(exam
     )  # fmt: skip
     data = claude(example, "mcp__filesystem__move_file", {"source": absolute(example, "svc/src/api/users.py"),
                                                           "destination": absolute(example, OTHER)})  # fmt: skip
-    reason = f"ownership: api may not write {OTHER}: reads by src/db/** (contract/agents/api.md:17); owners: db"
+    reason = f"ownership: api may not write {OTHER}: reads: src/db/** (contract/agents/api.md:17); owners: db"
     assert run(example, f"{EXE} -C {example.path} guard", data) == (0, claude_deny(reason), "")
     other_mcp = claude(example, "mcp__github__create_issue", {"title": "x"})
     assert run(example, f"{EXE} -C {example.path} guard", other_mcp) == (0, "", "")
@@ -266,7 +266,7 @@ def test_a_patch_that_moves_an_owned_file_out_of_the_lane_is_denied(example: Rep
     code, out, _ = run(example, f"{EXE} guard --host codex", codex(example, "apply_patch", patch))
     reason = json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
     assert (code, reason) == (
-        0, "ownership: api may not write svc/src/db/users.py: reads by src/db/** (contract/agents/api.md:17); owners: db"
+        0, "ownership: api may not write svc/src/db/users.py: reads: src/db/** (contract/agents/api.md:17); owners: db"
     )  # fmt: skip
     traversal = "*** Begin Patch\n*** Add File: svc/src/api/../db/evil.py\n+x\n*** End Patch\n"
     code, out, _ = run(example, f"{EXE} guard --host codex", codex(example, "Write", traversal))  # the Write alias
