@@ -101,7 +101,7 @@ def check_commits(engine: Engine, repo: str, commits: list[str], clues: Clues) -
     violations: list[Violation] = []
     units = []
     for info, changes in git.read_commits(repo, commits):  # a few git calls for the whole range
-        commit_clues = Clues(clues.option, clues.env, info.message, clues.config, clues.branch, info.author_email)
+        commit_clues = clues.for_commit(info.message, info.author_email)
         actor = identify(engine.contract, commit_clues, git.trailer)
         found, unit = check_changes(engine, changes, actor, info.sha)
         violations += found

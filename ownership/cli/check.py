@@ -22,13 +22,7 @@ def _clues(ws: Workspace, contract, agent: str | None, message: str | None, bran
         return Clues(agent, env, message)
     config = ws.config.get("ownership.agent")
     branch = branch or ws.branch
-    email = None
-    if contract.identity.authors:
-        # The author the commit will carry: git exports it to hooks (and `--author` sets it), else git's config.
-        email = os.environ.get("GIT_AUTHOR_EMAIL")
-        if email is None:
-            ident = git.run(["var", "GIT_AUTHOR_IDENT"], ws.repo).decode("utf-8", "replace")
-            email = ident.partition("<")[2].partition(">")[0] or None
+    email = git.author_email(ws.repo) if contract.identity.authors else None
     return Clues(agent, env, message, config, branch, email)
 
 
