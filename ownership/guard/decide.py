@@ -86,6 +86,7 @@ class Guard:
         self._governed: dict[str, Governed | None] = {}
         self._tops: dict[str, str | None] = {}
         self._session: dict | None = None
+        self._writes = None  # the last Bash command read (guard/shell.py's Writes)
 
     # --- the contracts ---
 
@@ -118,12 +119,25 @@ class Guard:
         if hook.event != "PreToolUse" or hook.tool not in GUARDED_TOOLS:
             return Verdict(hook.event)
         targets = self.targets(hook)
-        if not targets:
+        writes, self._writes = self._writes, None
+        if writes is not None:
+            from .git_commands import relevant
+
+            text = hook.tool_input["command"]
+            if writes.understood and not any(relevant(argv) for argv, _ in writes.commands):
+                writes = None
+            elif not writes.understood and "git" not in text and "OWNERSHIP_AGENT" not in text:
+                writes = None
+        if not targets and writes is None:
             return Verdict(hook.event)
         main = self.main()
         checks: list[Check] = []
         for target in targets:
             checks.extend(self.check(target, hook, main))
+        if writes is not None:  # git commands judged as the agent really acting (guard/binding.py)
+            from .binding import binding_checks
+
+            checks.extend(binding_checks(self, hook, writes.commands, writes.understood, main))
         return Verdict(hook.event, tuple(checks))
 
     def targets(self, hook: HookInput) -> list[str]:
@@ -134,7 +148,8 @@ class Guard:
             def top(folder: str) -> str | None:
                 return self.top_of_folder(folder) if os.path.isdir(folder) else None
 
-            return list(written_paths(hook.tool_input["command"], hook.cwd, top).paths)
+            self._writes = written_paths(hook.tool_input["command"], hook.cwd, top)
+            return list(self._writes.paths)
         typed = hook.tool_input[FILE_TOOLS[hook.tool]].replace("\\", "/")  # Windows separators are accepted
         path = os.path.normpath(os.path.join(hook.cwd, typed))
         return [path + "/" if typed.endswith("/") and path != "/" else path]
