@@ -63,7 +63,21 @@ Finding = Refusal | CommitCheck | IndexWrite
 _IDENTITY_VARIABLES = {"OWNERSHIP_AGENT", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL"}
 _ROUNDABOUT_VARIABLES = ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE", "GIT_CONFIG", "GIT_OBJECT_DIRECTORY")
 _VARIABLE_PREFIXES = (*_IDENTITY_VARIABLES, *_ROUNDABOUT_VARIABLES)
-_WRAPPERS = {"exec", "nohup", "time", "builtin", "command", "sudo", "doas", "nice", "stdbuf", "timeout", "xargs"}
+# Commands that run the command after them, with their options that take a separate value (coreutils, sudo(8)).
+_SUDO = ("-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U", "--user", "--group", "--chdir")
+_WRAPPERS = {
+    "exec": ("-a",),
+    "nohup": (),
+    "time": (),
+    "builtin": (),
+    "command": (),
+    "sudo": _SUDO,
+    "doas": ("-u", "-C"),
+    "nice": ("-n", "--adjustment"),
+    "stdbuf": ("-i", "-o", "-e"),
+    "timeout": ("-s", "-k", "--signal", "--kill-after"),
+    "xargs": ("-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s"),
+}
 _PLUMBING = {
     "commit-tree": "writes a commit no hook or check sees",
     "read-tree": "replaces the index wholesale",
@@ -106,7 +120,8 @@ def judge(argv: Sequence[str], cwd: str | None, acting: str | None, contract: Co
         elif name in _WRAPPERS:
             words = words[1:]
             while words and words[0].startswith("-"):
-                words = words[1:]
+                takes_value = words[0] in _WRAPPERS[name] and "=" not in words[0]
+                words = words[2:] if takes_value else words[1:]
             if name == "timeout" and words:
                 words = words[1:]
         else:
