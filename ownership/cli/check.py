@@ -26,6 +26,25 @@ def _clues(ws: Workspace, contract, agent: str | None, message: str | None, bran
     return Clues(agent, env, message, config, branch, email)
 
 
+def _signatures(ws: Workspace, contract, base: str | None, commits: list[str]) -> dict[str, tuple[str, str]]:
+    """Each commit's signature, verified against the allowed-signers file as the contract at `base` holds it."""
+    import tempfile
+
+    path = contract.identity.signers
+    text = git.read_blob(ws.repo, base, path) if base else None
+    if text is None:
+        text = ws.reader.read(path) if not base else None
+    if text is None:
+        where = f"at {base[:12]}" if base else "in the working tree"
+        raise UsageError(f"identity.signers names {path}, which does not exist {where}; commit it with the contract")
+    with tempfile.NamedTemporaryFile("wb", prefix="ownership-signers-", delete=False) as handle:
+        handle.write(text)
+    try:
+        return git.signatures(ws.repo, commits, handle.name)
+    finally:
+        os.unlink(handle.name)
+
+
 def _range_base(ws: Workspace, rev_range: str) -> str:
     """The revision a range starts at: its contract judges every commit of the range."""
     if "..." in rev_range:
@@ -79,7 +98,8 @@ def check(
             commits, base, branch = _pushed_commits(ws)
         contract = ws.contract_at(base) if base else ws.contract_in_force()[0]
         engine = ws.engine_for(contract)
-        result = check_commits(engine, ws.repo, commits, _clues(ws, contract, agent, None, branch))
+        signed = _signatures(ws, contract, base, commits) if contract.identity.signers and commits else None
+        result = check_commits(engine, ws.repo, commits, _clues(ws, contract, agent, None, branch), signed)
         what = "the range"
     else:
         started = None

@@ -110,6 +110,16 @@ def violation_text(v) -> str:
             prefix + "no agent identified, and the contract sets require_agent: true; name the agent "
             "with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer"
         )
+    if v.access == "unsigned":
+        return (
+            prefix
+            + f"no signature verified by identity.signers (git's %G? is {v.status}), and identity.unsigned is fail"
+        )
+    if v.access == "contract_unsigned":
+        return (
+            f"{prefix}{show_path(v.path)} is a file of the contract, changed without the verified signature of a "
+            "person listed in identity.signers (identity.contract_changes: signed)"
+        )
     owners = ", ".join(v.owners) if v.owners else "no agent (a person must change it)"
     return (
         f"{prefix}{v.agent} may not write {show_path(v.path)} ({v.status}): "
