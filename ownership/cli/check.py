@@ -45,6 +45,22 @@ def _signatures(ws: Workspace, contract, base: str | None, commits: list[str]) -
         os.unlink(handle.name)
 
 
+# The branch a CI job checks, where the checkout leaves HEAD detached: GitHub Actions' pull_request
+# (GITHUB_HEAD_REF) and push (GITHUB_REF refs/heads/...) events, GitLab's merge request and branch pipelines.
+# docs.github.com/en/actions/reference/variables-reference; docs.gitlab.com/ci/variables/predefined_variables
+_CI_BRANCH_VARIABLES = ("GITHUB_HEAD_REF", "GITHUB_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_BRANCH")
+
+
+def _ci_branch() -> str | None:
+    for name in _CI_BRANCH_VARIABLES:
+        value = os.environ.get(name, "")
+        if name == "GITHUB_REF":
+            value = value.removeprefix("refs/heads/") if value.startswith("refs/heads/") else ""
+        if value:
+            return value
+    return None
+
+
 def _range_base(ws: Workspace, rev_range: str) -> str:
     """The revision a range starts at: its contract judges every commit of the range."""
     if "..." in rev_range:
@@ -75,12 +91,16 @@ def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
 @click.option("--pre-push", is_flag=True, help="The commits being pushed (for the pre-push hook).")
 @click.option("--message-file", metavar="FILE", help="The commit message, for its agent trailer (commit-msg hook).")
 @click.option("--agent", metavar="NAME", help="The acting agent (overrides every other clue).")
+@click.option(
+    "--branch", metavar="NAME",
+    help="The branch the commits are on, for identity.branch (default: HEAD's; when detached, the CI's variables).",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(sorted(CHECK_REPORTERS)), default="text", show_default=True)
 @click.argument("paths", nargs=-1)
 @click.pass_obj
 def check(
     ws: Workspace, mode: str | None, rev_range: str | None, pre_push: bool, message_file: str | None,
-    agent: str | None, fmt: str, paths: tuple[str, ...],
+    agent: str | None, branch: str | None, fmt: str, paths: tuple[str, ...],
 ) -> int:  # fmt: skip
     """Check changes against the lane of the agent that made them. Exit 1 on any violation."""
     from ..checking.check import CheckResult, check_changes, check_commits
@@ -93,9 +113,10 @@ def check(
         raise UsageError(f"{ws.cwd} is not inside a git repository; check reads changes from git")
     if rev_range or pre_push:
         if rev_range:
-            commits, base, branch = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
+            commits, base, pushed = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
         else:
-            commits, base, branch = _pushed_commits(ws)
+            commits, base, pushed = _pushed_commits(ws)
+        branch = branch or pushed or ws.branch or _ci_branch()
         contract = ws.contract_at(base) if base else ws.contract_in_force()[0]
         engine = ws.engine_for(contract)
         signed = _signatures(ws, contract, base, commits) if contract.identity.signers and commits else None
@@ -116,7 +137,7 @@ def check(
         else:
             changes, what = git.staged_changes(ws.repo, ws.info.merging, started), "the staged changes"
         message = _read_message(message_file) if message_file else None
-        actor = identify(contract, _clues(ws, contract, agent, message), git.trailer)
+        actor = identify(contract, _clues(ws, contract, agent, message, branch), git.trailer)
         violations, unit = check_changes(engine, changes, actor)
         result = CheckResult(tuple(violations), (unit,), False)
     click.echo(CHECK_REPORTERS[fmt](result, what))

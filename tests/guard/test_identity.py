@@ -111,3 +111,19 @@ def test_a_branch_naming_no_agent_of_the_contract_is_an_unknown_agent(example: R
         "ghost is not an agent of the contract (agents: api, db), and unknown_agent is deny (contract/ownership.yaml)"
         "; owners: api"
     )
+
+
+def test_doctor_prints_who_is_acting_in_this_worktree_and_from_which_clue(worktree: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "OWNERSHIP_"))}
+    proc = subprocess.run([EXE, "-C", str(worktree), "doctor"], capture_output=True, text=True, env=environ)
+    assert proc.stdout.splitlines()[-4:-1] == [
+        "acting here when the payload has no agent_type: api (named by the branch name 'agent/api/feature')",
+        "  with an agent_id but no agent_type: api (named by the branch name 'agent/api/feature')",
+        "  clues after the payload's agent_type, strongest first: $OWNERSHIP_AGENT: unset, "
+        "git config ownership.agent: unset, branch: agent/api/feature",
+    ]
+    proc = subprocess.run([EXE, "-C", str(worktree), "doctor"], capture_output=True, text=True,
+                          env={**environ, "OWNERSHIP_AGENT": "db"})  # fmt: skip
+    assert (
+        proc.stdout.splitlines()[-4] == "acting here when the payload has no agent_type: db (named by $OWNERSHIP_AGENT)"
+    )
