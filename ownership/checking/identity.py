@@ -38,14 +38,6 @@ class Actor:
             return "unknown"
         return "agent" if self.agent else "person"
 
-    def describe(self) -> str:
-        """'alice (from the branch name agent/alice/x)'; for messages and `doctor`."""
-        if self.kind == "person":
-            return f"a person or the main session ({self.how})"
-        if self.agent is None:
-            return f"an agent the harness did not name ({self.how})"
-        return f"{self.agent} (from {self.how})"
-
 
 PERSON = Actor(None, "no agent identified")
 
