@@ -560,3 +560,26 @@ def test_the_detached_head_ci_recipe_fails_the_out_of_lane_commit(example: Repo,
         f"commit {bad[:12]}: {MIGRATION_VIOLATION}\n"
         "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the branch name 'agent/api/x')\n",
     )
+
+
+def test_plain_hook_commit_msg_refuses_a_trailer_that_overrules_the_branch(plain) -> None:
+    """On agent/api/x, a commit of api's files titled 'Agent: db' would reach CI as db's: commit-msg refuses it.
+
+    (pre-commit, judging the staged files as api by the branch, passes them: the message is not written yet.)
+    """
+    plain.git("checkout", "-q", "-b", "agent/api/x")
+    before = head(plain)
+    stage(plain, {"svc/src/api/users.py": "users = [1]\n"})
+    code, out = git(plain, "commit", "-q", "-m", "users\n\nAgent: db")
+    assert (code, out) == (
+        1,
+        "check passed: 1 path(s) in the staged changes; acting: api (the branch name 'agent/api/x')\n"
+        "ownership: the commit trailer 'Agent: db' names another agent than the branch name 'agent/api/x', "
+        "which names api; a commit made here is api's\n",
+    )
+    assert head(plain) == before
+    assert git(plain, "commit", "-q", "-m", "users\n\nAgent: api") == (
+        0,
+        "check passed: 1 path(s) in the staged changes; acting: api (the branch name 'agent/api/x')\n"
+        "check passed: 1 path(s) in the staged changes; acting: api (the commit trailer 'Agent:')\n",
+    )

@@ -120,5 +120,26 @@ def identify(contract: Contract, clues: Clues, trailer_of) -> Actor:
     return actor
 
 
+def trailer_conflict(contract: Contract, clues: Clues, trailer_of) -> str | None:
+    """A commit message whose trailer names another agent than the session's other clues do, as one line.
+
+    For the commit-msg door, where the other clues (--agent, $OWNERSHIP_AGENT,
+    the worktree's ownership.agent, its branch) describe the session that
+    commits: a trailer may repeat them, never overrule them.
+    """
+    if not clues.message:
+        return None
+    named = trailer_of(clues.message, contract.identity.trailer)
+    if not named or not named.strip():
+        return None
+    session = resolve(contract, replace(clues, message=None, email=None), trailer_of)
+    if session.agent is None or session.agent == named.strip():
+        return None
+    return (
+        f"the commit trailer '{contract.identity.trailer}: {named.strip()}' names another agent than "
+        f"{session.how}, which names {session.agent}; a commit made here is {session.agent}'s"
+    )
+
+
 def _no_trailer(message: str, key: str) -> None:
     return None

@@ -13,12 +13,12 @@ from ..report.registry import CHECK_REPORTERS
 from ..workspace import Workspace
 
 
-def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
-    """What may name the acting agent; git is asked only when nothing stronger answered."""
+def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None, full=False):
+    """What may name the acting agent; git is asked only when nothing stronger answered (unless `full`)."""
     from ..checking.identity import Clues
 
     env = os.environ.get("OWNERSHIP_AGENT")
-    if agent or env:
+    if (agent or env) and not full:
         return Clues(agent, env, message)
     config = ws.config.get("ownership.agent")
     branch = branch or ws.branch
@@ -137,7 +137,14 @@ def check(
         else:
             changes, what = git.staged_changes(ws.repo, ws.info.merging, started), "the staged changes"
         message = _read_message(message_file) if message_file else None
-        actor = identify(contract, _clues(ws, contract, agent, message, branch), git.trailer)
+        clues = _clues(ws, contract, agent, message, branch)
+        if message is not None:
+            from ..checking.identity import trailer_conflict
+
+            conflict = trailer_conflict(contract, _clues(ws, contract, agent, message, branch, full=True), git.trailer)
+            if conflict:
+                raise UsageError(conflict)
+        actor = identify(contract, clues, git.trailer)
         violations, unit = check_changes(engine, changes, actor)
         result = CheckResult(tuple(violations), (unit,), False)
     click.echo(CHECK_REPORTERS[fmt](result, what))
