@@ -16,7 +16,7 @@ from dataclasses import replace
 from .. import git
 from ..errors import OwnershipError
 from ..workspace import Workspace
-from .git_commands import CommitCheck, IndexWrite, Refusal, judge
+from .git_commands import CommitCheck, IndexWrite, Refusal, hidden_variable, judge
 from .protocol import Check
 
 
@@ -32,6 +32,9 @@ def binding_checks(guard, hook, commands, understood: bool, main) -> list[Check]
             return [_refused("the command", who, "the guard cannot read this command, and it may run git")]
         return []
     checks: list[Check] = []
+    if hidden_variable(hook.tool_input["command"], commands):
+        why = "it sets OWNERSHIP_AGENT to a value known only when the command runs"
+        checks.append(_refused("OWNERSHIP_AGENT", who, why))
     for argv, cwd in commands:
         for finding in judge(argv, cwd, acting, main.contract):
             if isinstance(finding, Refusal):

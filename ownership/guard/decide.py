@@ -124,7 +124,8 @@ class Guard:
             from .git_commands import relevant
 
             text = hook.tool_input["command"]
-            if writes.understood and not any(relevant(argv) for argv, _ in writes.commands):
+            quiet = "OWNERSHIP_AGENT" not in text and not any(relevant(argv) for argv, _ in writes.commands)
+            if writes.understood and quiet:
                 writes = None
             elif not writes.understood and "git" not in text and "OWNERSHIP_AGENT" not in text:
                 writes = None

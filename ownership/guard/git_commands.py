@@ -93,10 +93,21 @@ _EMAIL_KEYS = {"user.email", "author.email", "committer.email"}
 
 def relevant(argv: Sequence[str]) -> bool:
     """Whether `judge` may find anything in a command: a cheap test that keeps the hook's common path light."""
-    return any(
+    dynamic_name = bool(argv) and ("$" in argv[0] or "`" in argv[0] or "\0" in argv[0])
+    return dynamic_name or any(
         word.rsplit("/", 1)[-1] == "git" or word.startswith(_VARIABLE_PREFIXES) or word in ("unset", "export")
         for word in argv
     )
+
+
+def hidden_variable(text: str, commands: Sequence[tuple[Sequence[str], object]]) -> bool:
+    """Whether `OWNERSHIP_AGENT` occurs in the command text more often than in the words read from it.
+
+    A shell reader folds `OWNERSHIP_AGENT=$(...)` into one word of unknown value; the name then
+    vanishes from the words, and only this count shows that it was assigned.
+    """
+    seen = sum(w.count("OWNERSHIP_AGENT") for argv, _ in commands for w in argv)
+    return text.count("OWNERSHIP_AGENT") > seen
 
 
 def judge(argv: Sequence[str], cwd: str | None, acting: str | None, contract: Contract) -> list[Finding]:
@@ -128,6 +139,12 @@ def judge(argv: Sequence[str], cwd: str | None, acting: str | None, contract: Co
             break
     if not words:
         return findings
+    git_words = {"git", *_SUBCOMMANDS, *_PLUMBING, "notes"}
+    if ("$" in words[0] or "`" in words[0] or "\0" in words[0]) and any(
+        w.rsplit("/", 1)[-1] in git_words for w in words
+    ):
+        why = "a word known only when the command runs stands before git, so the guard cannot read it"
+        return [*findings, Refusal("git", why)]
     name = words[0].rsplit("/", 1)[-1]
     if name in ("export", "declare", "typeset", "readonly", "local"):
         for word in words[1:]:
@@ -154,7 +171,10 @@ class _Claims:
         return self.acting or "an agent nobody named"
 
     def refuse(self, command: str, claim: str, name: str | None) -> list[Finding]:
-        claimed = f"names {name}" if name else "names nobody"
+        if name and ("$" in name or "`" in name):  # a variable or $(...): known only when the shell runs it
+            claimed = "names whoever a value known only when the command runs names"
+        else:
+            claimed = f"names {name}" if name else "names nobody"
         return [
             Refusal(
                 command,

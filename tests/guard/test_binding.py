@@ -45,6 +45,26 @@ VARIABLE = "$OWNERSHIP_AGENT names db, but api is acting; a change made here car
          f"ownership: api may not run `an assignment OWNERSHIP_AGENT`: {VARIABLE}"),
         ("env -i OWNERSHIP_AGENT=db git commit -m users", f"ownership: api may not run `env OWNERSHIP_AGENT`: {VARIABLE}"),
         ("export OWNERSHIP_AGENT=db", f"ownership: api may not run `export OWNERSHIP_AGENT`: {VARIABLE}"),
+        ("OWNERSHIP_AGENT=$(cat who) git commit -m users",
+         "ownership: api may not run `OWNERSHIP_AGENT`: it sets OWNERSHIP_AGENT to a value known only when the "
+         "command runs\n"
+         "ownership: api may not run `git`: a word known only when the command runs stands before git, so the "
+         "guard cannot read it"),
+        ("OWNERSHIP_AGENT=$(cat who); git commit -m users",
+         "ownership: api may not run `OWNERSHIP_AGENT`: it sets OWNERSHIP_AGENT to a value known only when the "
+         "command runs"),
+        ("OWNERSHIP_AGENT=$(cat who)",
+         "ownership: api may not run `OWNERSHIP_AGENT`: it sets OWNERSHIP_AGENT to a value known only when the "
+         "command runs"),
+        ("$(printf gi)t commit -m users",
+         "ownership: api may not run `git`: a word known only when the command runs stands before git, so the "
+         "guard cannot read it"),
+        ("$(echo git) commit -m users",
+         "ownership: api may not run `git`: a word known only when the command runs stands before git, so the "
+         "guard cannot read it"),
+        ('export OWNERSHIP_AGENT="$WHO"',
+         "ownership: api may not run `export OWNERSHIP_AGENT`: $OWNERSHIP_AGENT names whoever a value known "
+         "only when the command runs names, but api is acting; a change made here carries api's identity"),
         ("cd svc && export OWNERSHIP_AGENT=db", f"ownership: api may not run `export OWNERSHIP_AGENT`: {VARIABLE}"),
         ("unset OWNERSHIP_AGENT",
          "ownership: api may not run `unset OWNERSHIP_AGENT`: $OWNERSHIP_AGENT names nobody, but api is acting; "
