@@ -521,3 +521,74 @@ def test_plain_hook_lets_an_agent_merge_in_work_already_committed(plain) -> None
     code, out = git(plain, "merge", "-q", "--no-edit", "main")
     # today: 1, "api may not write svc/src/db/models.py (M): reads: src/db/** ...; owners: db"
     assert code == 0, out
+
+
+# --- the branch a push or a CI job is about (issue 13) --------------------------
+
+
+def test_plain_hook_pre_push_takes_the_branch_from_the_pushed_ref(plain, remote) -> None:
+    """`git push origin agent/api/x` from main is api's push: the branch pushed names the agent, not HEAD's."""
+    plain.git("remote", "add", "origin", str(remote))
+    assert git(plain, "push", "-q", "origin", "main")[0] == 0
+    plain.git("checkout", "-q", "-b", "agent/api/x")
+    bad = commit_unchecked(plain, "sneaky", {MIGRATION: "up = 2\n"})
+    plain.git("checkout", "-q", "main")
+    code, out = git(plain, "push", "-q", "origin", "agent/api/x")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        f"commit {bad[:12]}: {MIGRATION_VIOLATION}",
+        "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the branch name 'agent/api/x')",
+    ]
+    assert remote_sha(remote, "agent/api/x") is None
+
+
+@pytest.mark.parametrize(
+    ("option", "env"),
+    [
+        ((), {"GITHUB_HEAD_REF": "agent/api/x"}),  # GitHub Actions, pull_request
+        ((), {"GITHUB_REF": "refs/heads/agent/api/x"}),  # GitHub Actions, push
+        ((), {"CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "agent/api/x"}),  # GitLab merge request pipeline
+        (("--branch", "agent/api/x"), {}),
+    ],
+)
+def test_the_detached_head_ci_recipe_fails_the_out_of_lane_commit(example: Repo, option, env) -> None:
+    """actions/checkout leaves HEAD detached: the branch comes from the CI's variables or --branch."""
+    base = head(example)
+    example.git("checkout", "-q", "-b", "agent/api/x")
+    bad = commit_unchecked(example, "sneaky", {MIGRATION: "up = 2\n"})
+    example.git("checkout", "-q", "--detach", bad)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "OWNERSHIP_", "GITHUB_", "CI_"))}
+    command = [os.path.join(BIN, "ownership"), "check", "--range", f"{base}..HEAD"]
+    detached = subprocess.run(command, cwd=example.path, capture_output=True, text=True, env=clean)
+    assert (detached.returncode, detached.stdout) == (
+        0, "check passed: 1 path(s) in 1 commit(s); no agent identified: a person is acting\n",
+    )  # fmt: skip
+    proc = subprocess.run([*command, *option], cwd=example.path, capture_output=True, text=True, env={**clean, **env})
+    assert (proc.returncode, proc.stdout) == (
+        1,
+        f"commit {bad[:12]}: {MIGRATION_VIOLATION}\n"
+        "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the branch name 'agent/api/x')\n",
+    )
+
+
+def test_plain_hook_commit_msg_refuses_a_trailer_that_overrules_the_branch(plain) -> None:
+    """On agent/api/x, a commit of api's files titled 'Agent: db' would reach CI as db's: commit-msg refuses it.
+
+    (pre-commit, judging the staged files as api by the branch, passes them: the message is not written yet.)
+    """
+    plain.git("checkout", "-q", "-b", "agent/api/x")
+    before = head(plain)
+    stage(plain, {"svc/src/api/users.py": "users = [1]\n"})
+    code, out = git(plain, "commit", "-q", "-m", "users\n\nAgent: db")
+    assert (code, out) == (
+        1,
+        "check passed: 1 path(s) in the staged changes; acting: api (the branch name 'agent/api/x')\n"
+        "ownership: the commit trailer 'Agent: db' names another agent than the branch name 'agent/api/x', "
+        "which names api; a commit made here is api's\n",
+    )
+    assert head(plain) == before
+    assert git(plain, "commit", "-q", "-m", "users\n\nAgent: api") == (
+        0,
+        "check passed: 1 path(s) in the staged changes; acting: api (the branch name 'agent/api/x')\n"
+        "check passed: 1 path(s) in the staged changes; acting: api (the commit trailer 'Agent:')\n",
+    )

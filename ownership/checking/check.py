@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .. import git
 from ..core.bulk import decisions_for
 from ..core.engine import Engine
-from ..core.model import Rule
+from ..core.model import Contract, Rule
 from .identity import Actor, Clues, identify
 
 
@@ -101,15 +101,44 @@ def check_changes(
 
 
 def check_commits(
-    engine: Engine, repo: str, commits: list[str], clues: Clues, contract: str | None = None, before: int = 0
+    engine: Engine, repo: str, commits: list[str], clues: Clues, signed: dict[str, tuple[str, str]] | None = None,
+    contract: str | None = None, before: int = 0,
 ) -> CheckResult:
-    """Each commit against its first parent (merges: what the merge adds), as its own agent."""
+    """Each commit against its first parent (merges: what the merge adds), as its own agent.
+
+    `signed` ({commit: (%G? letter, principal)}, `git.signatures`) when the contract names `identity.signers`:
+    a verified signature then names the actor, stronger than every clue but `--agent`.
+    """
     violations: list[Violation] = []
     units = []
+    contract = engine.contract
     for info, changes in git.read_commits(repo, commits):  # a few git calls for the whole range
-        commit_clues = Clues(clues.option, clues.env, info.message, clues.config, clues.branch, info.author_email)
-        actor = identify(engine.contract, commit_clues, git.trailer)
+        commit_clues = clues.for_commit(info.message, info.author_email)
+        letter, principal = signed.get(info.sha, ("N", "")) if signed is not None else ("", "")
+        verified = letter == "G" and bool(principal)
+        if verified and not clues.option:
+            actor = signer(contract, principal)
+        else:
+            actor = identify(contract, commit_clues, git.trailer)
+            if signed is not None and not verified and contract.identity.unsigned == "fail" and not clues.option:
+                violations.append(Violation(info.sha, actor.agent, None, letter, "unsigned", None, ()))
+        if signed is not None and contract.identity.contract_changes == "signed":
+            by_person = verified and contract.agent(principal) is None
+            if not by_person:
+                own = set(contract.files)
+                violations += [
+                    Violation(info.sha, actor.agent, path, status, "contract_unsigned", None, ())
+                    for path, status, _ in git.written_paths(changes)
+                    if path in own
+                ]
         found, unit = check_changes(engine, changes, actor, info.sha)
         violations += found
         units.append(unit)
     return CheckResult(tuple(violations), tuple(units), True, contract, before)
+
+
+def signer(contract: Contract, principal: str) -> Actor:
+    """The actor a verified signature names: an agent of the contract, or a person."""
+    if contract.agent(principal) is not None:
+        return Actor(principal, f"the verified signature of {principal}")
+    return Actor(None, f"the verified signature of {principal} (a person)")

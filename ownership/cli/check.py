@@ -14,23 +14,52 @@ from ..workspace import Workspace
 from .options import format_option
 
 
-def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None):
-    """What may name the acting agent; git is asked only when nothing stronger answered."""
+def _clues(ws: Workspace, contract, agent: str | None, message: str | None, branch: str | None = None, full=False):
+    """What may name the acting agent; git is asked only when nothing stronger answered (unless `full`)."""
     from ..checking.identity import Clues
 
     env = os.environ.get("OWNERSHIP_AGENT")
-    if agent or env:
+    if (agent or env) and not full:
         return Clues(agent, env, message)
     config = ws.config.get("ownership.agent")
     branch = branch or ws.branch
-    email = None
-    if contract.identity.authors:
-        # The author the commit will carry: git exports it to hooks (and `--author` sets it), else git's config.
-        email = os.environ.get("GIT_AUTHOR_EMAIL")
-        if email is None:
-            ident = git.run(["var", "GIT_AUTHOR_IDENT"], ws.repo).decode("utf-8", "replace")
-            email = ident.partition("<")[2].partition(">")[0] or None
+    email = git.author_email(ws.repo) if contract.identity.authors else None
     return Clues(agent, env, message, config, branch, email)
+
+
+def _signatures(ws: Workspace, contract, base: str | None, commits: list[str]) -> dict[str, tuple[str, str]]:
+    """Each commit's signature, verified against the allowed-signers file as the contract at `base` holds it."""
+    import tempfile
+
+    path = contract.identity.signers
+    text = git.read_blob(ws.repo, base, path) if base else None
+    if text is None:
+        text = ws.reader.read(path) if not base else None
+    if text is None:
+        where = f"at {base[:12]}" if base else "in the working tree"
+        raise UsageError(f"identity.signers names {path}, which does not exist {where}; commit it with the contract")
+    with tempfile.NamedTemporaryFile("wb", prefix="ownership-signers-", delete=False) as handle:
+        handle.write(text)
+    try:
+        return git.signatures(ws.repo, commits, handle.name)
+    finally:
+        os.unlink(handle.name)
+
+
+# The branch a CI job checks, where the checkout leaves HEAD detached: GitHub Actions' pull_request
+# (GITHUB_HEAD_REF) and push (GITHUB_REF refs/heads/...) events, GitLab's merge request and branch pipelines.
+# docs.github.com/en/actions/reference/variables-reference; docs.gitlab.com/ci/variables/predefined_variables
+_CI_BRANCH_VARIABLES = ("GITHUB_HEAD_REF", "GITHUB_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_BRANCH")
+
+
+def _ci_branch() -> str | None:
+    for name in _CI_BRANCH_VARIABLES:
+        value = os.environ.get(name, "")
+        if name == "GITHUB_REF":
+            value = value.removeprefix("refs/heads/") if value.startswith("refs/heads/") else ""
+        if value:
+            return value
+    return None
 
 
 def _range_base(ws: Workspace, rev_range: str) -> str:
@@ -106,12 +135,16 @@ def _pushed_commits(ws: Workspace) -> tuple[list[str], str | None, str | None]:
     "--contract-at", "contract_at", metavar="REV",
     help="With --range or --pre-push: judge every commit by the contract at REV (default: the range's start).",
 )  # fmt: skip
+@click.option(
+    "--branch", metavar="NAME",
+    help="The branch the commits are on, for identity.branch (default: HEAD's; when detached, the CI's variables).",
+)  # fmt: skip
 @format_option(CHECK_REPORTERS)
 @click.argument("paths", nargs=-1)
 @click.pass_obj
 def check(
     ws: Workspace, mode: str | None, rev_range: str | None, pre_push: bool, message_file: str | None,
-    agent: str | None, contract_at: str | None, fmt: str, paths: tuple[str, ...],
+    agent: str | None, contract_at: str | None, branch: str | None, fmt: str, paths: tuple[str, ...],
 ) -> int:  # fmt: skip
     """Check changes against the lane of the agent that made them. Exit 1 on any violation."""
     from ..checking.check import CheckResult, check_changes, check_commits
@@ -126,19 +159,21 @@ def check(
         raise click.UsageError("--contract-at goes with --range or --pre-push")
     if rev_range or pre_push:
         if rev_range and ".." not in rev_range:  # one revision: its whole history, from the first commit
-            commits, base, branch = git.range_commits(ws.repo, rev_range), None, None
+            commits, base, pushed = git.range_commits(ws.repo, rev_range), None, None
         elif rev_range:
-            commits, base, branch = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
+            commits, base, pushed = git.range_commits(ws.repo, rev_range), _range_base(ws, rev_range), None
         else:
-            commits, base, branch = _pushed_commits(ws)
+            commits, base, pushed = _pushed_commits(ws)
+        branch = branch or pushed or ws.branch or _ci_branch()
         if contract_at:  # judged by the contract at REV, whatever the range's start holds
             contract = ws.contract_at(contract_at)
             judged, before = _label(ws, contract, contract_at), 0
         else:
             contract, judged, commits, before = _judging_contract(ws, commits, base)
         engine = ws.engine_for(contract)
+        signed = _signatures(ws, contract, base, commits) if contract.identity.signers and commits else None
         clues = _clues(ws, contract, agent, None, branch)
-        result = check_commits(engine, ws.repo, commits, clues, judged, before)
+        result = check_commits(engine, ws.repo, commits, clues, signed, judged, before)
         what = "the range"
     else:
         started = None
@@ -155,7 +190,14 @@ def check(
         else:
             changes, what = git.staged_changes(ws.repo, ws.info.merging, started), "the staged changes"
         message = _read_message(message_file) if message_file else None
-        actor = identify(contract, _clues(ws, contract, agent, message), git.trailer)
+        clues = _clues(ws, contract, agent, message, branch)
+        if message is not None:
+            from ..checking.identity import trailer_conflict
+
+            conflict = trailer_conflict(contract, _clues(ws, contract, agent, message, branch, full=True), git.trailer)
+            if conflict:
+                raise UsageError(conflict)
+        actor = identify(contract, clues, git.trailer)
         violations, unit = check_changes(engine, changes, actor)
         result = CheckResult(tuple(violations), (unit,), False)
     click.echo(CHECK_REPORTERS[fmt](result, what))

@@ -78,6 +78,9 @@ class Identity:
     trailer: str = "Agent"
     branch: str = "agent/<name>/*"
     authors: tuple[tuple[str, str], ...] = ()  # (e-mail, agent)
+    signers: str | None = None  # repository-relative allowed-signers file (git's gpg.ssh.allowedSignersFile)
+    unsigned: str = "person"  # person: an unverified commit is judged by the other clues | fail
+    contract_changes: str = "person"  # person | signed: a contract change needs a verified person's signature
 
 
 @dataclass(frozen=True)

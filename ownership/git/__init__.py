@@ -24,12 +24,14 @@ from .commits import (
     commit_infos,
     range_commits,
     read_commits,
+    signatures,
     trailer,
     unpushed_commits,
 )
 from .door import (
     Pending,
     RepoInfo,
+    author_email,
     call,
     config_bool,
     config_values,
@@ -45,9 +47,9 @@ from .tree import list_tree, ls_files, read_blob, read_objects, tree_entries
 
 __all__ = [
     "BATCH", "RENAMED_AWAY", "Change", "CommitInfo", "Pending", "RepoInfo",
-    "call", "changes_of", "commit_changes", "commit_info", "commit_infos", "config_bool", "config_values",
+    "author_email", "call", "changes_of", "commit_changes", "commit_info", "commit_infos", "config_bool", "config_values",
     "current_branch", "git_env", "has_head", "list_tree", "ls_files", "merge_heads", "range_commits",
-    "read_blob", "read_commits", "read_objects", "repo_info", "run", "staged_changes", "start_config_values",
+    "read_blob", "read_commits", "read_objects", "repo_info", "run", "signatures", "staged_changes", "start_config_values",
     "start_staged_changes", "toplevel", "tree_entries", "trailer", "unpushed_commits", "worktree_changes",
     "written_paths",
 ]  # fmt: skip

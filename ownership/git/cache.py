@@ -24,7 +24,7 @@ from .. import __version__
 from ..core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
 
 KEEP = 16  # entries kept; older ones are removed when a new one is written
-FORMAT = "ownership-contract-cache/3"  # the layout below; change it with the layout
+FORMAT = "ownership-contract-cache/4"  # the layout below; change it with the layout
 MAX_BYTES = 16 * 1024 * 1024  # a larger entry is neither written nor read
 _MARSHAL_VERSION = 4  # the format of Python 3.4 and later: builtins only
 _LONGEST = 1024 * 1024  # no string a contract holds can be longer (sources.MAX_FILE_BYTES)
@@ -117,7 +117,14 @@ def encode(contract: Contract, key: str) -> list:
         list(contract.files),
         [_encode_rule(r) for r in contract.protected],
         contract.unlisted,
-        [contract.identity.trailer, contract.identity.branch, [list(pair) for pair in contract.identity.authors]],
+        [
+            contract.identity.trailer,
+            contract.identity.branch,
+            [list(pair) for pair in contract.identity.authors],
+            contract.identity.signers,
+            contract.identity.unsigned,
+            contract.identity.contract_changes,
+        ],
         contract.require_agent,
         contract.coordinator,
         contract.unknown_agent,
@@ -195,14 +202,16 @@ def _decode_rule(data: object, sections: tuple[str, ...]) -> Rule:
 
 
 def _decode_identity(data: object, names: set[str]) -> Identity:
-    trailer, branch, authors = _list(data, 3)
+    trailer, branch, authors, signers, unsigned, contract_changes = _list(data, 6)
     pairs = []
     for pair in _list(authors):
         email, agent = _list(pair, 2)
         if _str(agent) not in names:
             raise _Invalid("identity names no agent")
         pairs.append((_str(email), agent))
-    return Identity(_str(trailer), _str(branch), tuple(pairs))
+    signers = None if signers is None else _str(signers)
+    unsigned, contract_changes = _choice(unsigned, ("person", "fail")), _choice(contract_changes, ("person", "signed"))
+    return Identity(_str(trailer), _str(branch), tuple(pairs), signers, unsigned, contract_changes)
 
 
 def _decode_problem(data: object) -> Problem:

@@ -82,6 +82,26 @@ def read_commits(repo: str | os.PathLike[str], shas: Sequence[str]) -> Iterator[
             yield info, changes[info.sha]
 
 
+def signatures(repo: str | os.PathLike[str], shas: Sequence[str], allowed_signers: str) -> dict[str, tuple[str, str]]:
+    """{commit: (git's %G? letter, the signer's principal)}, SSH signatures verified against an allowed-signers file.
+
+    One `git log --no-walk` with `gpg.ssh.allowedSignersFile` set for the call
+    (git-config(1), 'gpg.ssh.allowedSignersFile'; letters from git-log(1),
+    PRETTY FORMATS, '%G?': G good, B bad, U good of unknown validity, N none,
+    E cannot be checked, X/Y expired, R revoked). Only G counts as verified.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for first in range(0, len(shas), BATCH):
+        args = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "--no-walk=unsorted",
+                "--format=%H%x00%G?%x00%GS%x00", *shas[first : first + BATCH], "--"]  # fmt: skip
+        out = run(args, repo).decode("utf-8", "replace")
+        for record in out.split("\n"):
+            fields = record.split("\0")
+            if len(fields) >= 3 and fields[0]:
+                found[fields[0]] = (fields[1], fields[2])
+    return found
+
+
 def changes_of(repo: str | os.PathLike[str], infos: Sequence[CommitInfo]) -> dict[str, list[Change]]:
     """{commit: its changes} for several commits, read as `commit_changes` describes.
 

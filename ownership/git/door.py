@@ -179,6 +179,15 @@ def current_branch(repo: str | os.PathLike[str]) -> str | None:
     return ref.removeprefix("refs/heads/") if rc == 0 else None
 
 
+def author_email(repo: str | os.PathLike[str]) -> str | None:
+    """The e-mail the next commit will carry: $GIT_AUTHOR_EMAIL (git exports it to hooks), else git's config."""
+    email = os.environ.get("GIT_AUTHOR_EMAIL")
+    if email is None:
+        ident = run(["var", "GIT_AUTHOR_IDENT"], repo).decode("utf-8", "replace")
+        email = ident.partition("<")[2].partition(">")[0]
+    return email or None
+
+
 # --- one call for the questions every command asks ----------------------------
 
 

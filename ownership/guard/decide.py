@@ -6,9 +6,13 @@ may write it, with the deciding rule and the reason Claude is shown; for
 SubagentStart, the agent's lane to announce. Nothing here prints, exits or
 reads stdin: the `guard` command does (guard/hook.py, cli/agents.py).
 
-Who acts: `agent_type` without a `plugin-name:` prefix; without it the main
-session, for which the contract's `coordinator` names a lane or says `allow`.
-A name the contract does not know follows `unknown_agent`.
+Who acts: `checking.identity.resolve`, the one resolver of every door: the
+payload's `agent_type` (a `plugin-name:` prefix stripped), then the hook
+process's `$OWNERSHIP_AGENT`, the worktree's `ownership.agent`, its branch and
+the author mapping. A payload with an `agent_id` and no name from any clue is
+an agent nobody named; a name the contract does not know follows
+`unknown_agent`. With no clue at all the main session acts, for which the
+contract's `coordinator` names a lane or says `allow`.
 
 Where a path lies: its folders are resolved (symlinks followed, '.' and '..'
 collapsed), and the git top level of its nearest existing folder makes it
@@ -82,6 +86,8 @@ class Guard:
         self._main: Governed | None = None
         self._governed: dict[str, Governed | None] = {}
         self._tops: dict[str, str | None] = {}
+        self._session: dict | None = None
+        self._writes = None  # the last Bash command read (guard/shell.py's Writes)
 
     # --- the contracts ---
 
@@ -115,12 +121,26 @@ class Guard:
         if hook.event != "PreToolUse" or (hook.tool not in GUARDED_TOOLS and not adapted):
             return Verdict(hook.event)
         targets = self.targets(hook)
-        if not targets:
+        writes, self._writes = self._writes, None
+        if writes is not None:
+            from .git_commands import relevant
+
+            text = hook.tool_input["command"]
+            quiet = "OWNERSHIP_AGENT" not in text and not any(relevant(argv) for argv, _ in writes.commands)
+            if writes.understood and quiet:
+                writes = None
+            elif not writes.understood and "git" not in text and "OWNERSHIP_AGENT" not in text:
+                writes = None
+        if not targets and writes is None:
             return Verdict(hook.event)
         main = self.main()
         checks: list[Check] = []
         for target in targets:
             checks.extend(self.check(target, hook, main))
+        if writes is not None:  # git commands judged as the agent really acting (guard/binding.py)
+            from .binding import binding_checks
+
+            checks.extend(binding_checks(self, hook, writes.commands, writes.understood, main))
         return Verdict(hook.event, tuple(checks))
 
     def targets(self, hook: HookInput) -> list[str]:
@@ -135,7 +155,8 @@ class Guard:
                 return self.top_of_folder(folder) if os.path.isdir(folder) else None
 
             command = hook.command if hook.command is not None else hook.tool_input["command"]
-            return list(written_paths(command, hook.cwd, top).paths)
+            self._writes = written_paths(command, hook.cwd, top)
+            return list(self._writes.paths)
         typed = hook.tool_input[FILE_TOOLS[hook.tool]].replace("\\", "/")  # Windows separators are accepted
         path = os.path.normpath(os.path.join(hook.cwd, typed))
         return [path + "/" if typed.endswith("/") and path != "/" else path]
@@ -185,26 +206,53 @@ class Guard:
             self._tops[folder] = os.path.realpath(top) if top else None
         return self._tops[folder]
 
-    def actor(self, contract: Contract, hook: HookInput) -> tuple[str, str | None]:
-        """('allow', None) for a coordinator with free hands, ('agent', name) or ('unknown', name)."""
-        name = hook.agent
-        if name is None:
+    def session_clues(self, hook: HookInput):
+        """The resolver's clues for this call: the payload's word, then the session's (environment, worktree)."""
+        from ..checking.identity import harness_clues
+
+        if hook.agent is not None:
+            return harness_clues(hook.agent_type, hook.agent_id)
+        if self._session is None:
+            ws, weaker = self.ws, {"env": os.environ.get("OWNERSHIP_AGENT") or None}
+            if ws.in_git:
+                weaker.update(config=ws.config.get("ownership.agent"), branch=ws.branch)
+            self._session = weaker
+        return harness_clues(hook.agent_type, hook.agent_id, **self._session)
+
+    def acting(self, contract: Contract, hook: HookInput):
+        """The Actor under one contract (`checking.identity.resolve`)."""
+        from ..checking.identity import resolve
+
+        clues = self.session_clues(hook)
+        actor = resolve(contract, clues)
+        if actor.kind == "person" and contract.identity.authors and self.ws.in_git:
+            actor = resolve(contract, clues.for_commit(None, git.author_email(self.ws.repo)))
+        return actor
+
+    def actor(self, contract: Contract, hook: HookInput) -> tuple[str, str | None, str]:
+        """(kind, name, who): ('allow', None, ...) for a coordinator with free hands, 'agent' or 'unknown'."""
+        acting = self.acting(contract, hook)
+        if acting.kind == "person":
             if contract.coordinator == "allow":
-                return "allow", None
+                return "allow", None, "the main session"
             name = contract.coordinator
-        return ("agent" if contract.agent(name) else "unknown"), name
+            kind = "agent" if contract.agent(name) else "unknown"
+            return kind, name, f"the main session (coordinator: {name})"
+        if acting.agent is None:
+            return "unknown", None, "an agent the harness did not name (agent_id without agent_type)"
+        who = acting.agent if acting.how == "the harness's agent_type" else f"{acting.agent} (named by {acting.how})"
+        return acting.kind, acting.agent, who
 
     def check_one(self, path: str, folder: bool, hook: HookInput, main: Governed, link: str | None) -> Check:
         located = self.locate(path)
         governed = located[0] if located else main
-        kind, name = self.actor(governed.contract, hook)
-        who = _who(hook, name)
+        kind, name, who = self.actor(governed.contract, hook)
         if located is None:
             shown = path + "/" if folder else path
             if kind == "allow":
                 return Check(shown, True, "coordinator")
             if kind == "unknown" and main.contract.unknown_agent == "deny":
-                return self._unknown(shown, name, main, [])
+                return self._unknown(shown, who, name, main, [])
             if main.contract.outside_repo == "allow":
                 return Check(shown, True, "outside_repo")
             why = reason("outside_repo", False, source=_setting_source(main.contract))
@@ -221,7 +269,7 @@ class Guard:
         if kind == "unknown":
             if governed.contract.unknown_agent == "allow":
                 return Check(shown_path, True, "unknown_agent")
-            return self._unknown(shown_path, name, governed, engine.owners(relative) if relative else [])
+            return self._unknown(shown_path, who, name, governed, engine.owners(relative) if relative else [])
         decisions = list(self._decisions(engine, name, path, relative, folder, governed.contract))
         for file, decision in decisions:
             if not decision.can_write:
@@ -247,13 +295,14 @@ class Guard:
         else:
             yield relative, engine.decide(relative + "/" if folder else relative, name)
 
-    def _unknown(self, shown: str, name: str, governed: Governed, owners: list[str]) -> Check:
+    def _unknown(self, shown: str, who: str, name: str | None, governed: Governed, owners: list[str]) -> Check:
         contract = governed.contract
+        unnamed = "no clue names it" if name is None else f"{name} is not an agent of the contract"
         why = reason(
-            "unknown_agent", False, agent=name, agents=", ".join(contract.names), source=_setting_source(contract)
+            "unknown_agent", False, unnamed=unnamed, agents=", ".join(contract.names), source=_setting_source(contract)
         )
         # The owners are named when the path has some: whom to hand the work to.
-        said = "ownership: " + sentence(name, shown, False, why, owners or None)
+        said = "ownership: " + sentence(who, shown, False, why, owners or None)
         return Check(shown, False, "unknown_agent", None, said)
 
     # --- SubagentStart ---
@@ -292,12 +341,6 @@ class Guard:
             lines.append(f"Parts of your agent file were not read as lanes ({len(unread)}); ask for them to be fixed:")
             lines += [f"  {w.location}: {w.message}" for w in unread[:5]]
         return "\n".join(lines)
-
-
-def _who(hook: HookInput, name: str | None) -> str:
-    if hook.agent is None and name:
-        return f"the main session (coordinator: {name})"
-    return name or "the main session"
 
 
 def _shown(path: str, link: str | None) -> str:

@@ -61,6 +61,8 @@ def _claude(ws: Workspace, echo: Callable[[str], None]) -> int:
         probes.append(("allow", f"{agent} runs `true`", _payload(ws, agent, "Bash", {"command": "true"})))
     for expected, what, payload in probes:
         problems += _probe(ws, command, expected, what, payload, echo)
+    for line in acting_lines(ws, main):
+        echo(line)
     return problems
 
 
@@ -124,6 +126,28 @@ def _host_probe(ws: Workspace, host, command: str, expected: str, what: str, pay
         if text:
             echo(f"    {label}: " + text.replace("\n", f"\n    {label}: "))
     return 1
+
+
+def acting_lines(ws: Workspace, main) -> list[str]:
+    """Who the guard takes to act in this session and worktree when the payload names no agent, and why."""
+    from .protocol import HookInput
+
+    guard = Guard(ws)
+    session = HookInput("PreToolUse")
+    kind, name, who = guard.actor(main.contract, session)
+    clues = guard.session_clues(session)
+    unnamed = guard.actor(main.contract, HookInput("PreToolUse", agent_id=""))[2]
+    shown = {
+        "$OWNERSHIP_AGENT": clues.env or "unset",
+        "git config ownership.agent": clues.config or "unset",
+        "branch": clues.branch or "none (HEAD detached)",
+    }
+    where = ", ".join(f"{k}: {v}" for k, v in shown.items())
+    return [
+        f"acting here when the payload has no agent_type: {who}",
+        f"  with an agent_id but no agent_type: {unnamed}",
+        f"  clues after the payload's agent_type, strongest first: {where}",
+    ]
 
 
 def _sample(main) -> tuple[str, str | None]:

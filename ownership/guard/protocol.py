@@ -61,7 +61,7 @@ def parse_payload(payload: dict) -> HookInput:
         value = payload.get(key)
         if value is not None and not isinstance(value, str):
             raise UsageError(f"hook input: '{key}' must be a string, not {type(value).__name__}")
-        strings[key] = value or None
+        strings[key] = value if key == "agent_id" else value or None  # agent_id "": a teammate (Claude Code)
     event = strings["hook_event_name"]
     if event is None:
         raise UsageError("hook input: 'hook_event_name' is missing")

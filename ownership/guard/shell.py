@@ -47,6 +47,10 @@ from dataclasses import dataclass
 class Writes:
     paths: tuple[str, ...]  # absolute; a folder ends with '/'
     unknown: tuple[str, ...]  # what looked like a write but was not understood
+    # Every simple command as typed (assignments and prefixes kept) with its working folder, for
+    # guard/git_commands.py; empty when the command was not understood (`understood` is then False).
+    commands: tuple[tuple[tuple[str, ...], str | None], ...] = ()
+    understood: bool = True
 
 
 class NotUnderstood(ValueError):
@@ -82,9 +86,9 @@ def written_paths(command: str, cwd: str, toplevel: Callable[[str], str | None] 
         tokens = _tokenize(command)
         reader.run(tokens, cwd)
     except NotUnderstood as exc:
-        return Writes((), (f"the command: {exc}",))
+        return Writes((), (f"the command: {exc}",), understood=False)
     paths = tuple(dict.fromkeys(reader.paths))
-    return Writes(paths, tuple(dict.fromkeys(reader.unknown)))
+    return Writes(paths, tuple(dict.fromkeys(reader.unknown)), tuple(reader.commands))
 
 
 # --- tokens -------------------------------------------------------------------
@@ -198,6 +202,7 @@ class _Reader:
         self.toplevel = toplevel
         self.paths: list[str] = []
         self.unknown: list[str] = []
+        self.commands: list[tuple[tuple[str, ...], str | None]] = []
         self.tokens: list[_Token] = []
         self.pos = 0
 
@@ -309,6 +314,8 @@ class _Reader:
                 heredoc = target
             elif op in _WRITE_REDIRECTS and not (op == ">&" and (target.isdigit() or target == "-")):
                 self.add(target, cwd)
+        if words:
+            self.commands.append((tuple(words), cwd))
         unwrapped = _unwrap(words, cwd)
         if unwrapped is None:
             return cwd

@@ -27,7 +27,7 @@ DETAILS = {
     "unlisted": "no section of its lane names it, and unlisted is {setting}",
     "ungoverned": "it lies outside the contract's root, so no lane governs it",
     # The guard's own outcomes, and check's.
-    "unknown_agent": "{agent} is not an agent of the contract (agents: {agents}), and unknown_agent is {setting} ({source})",
+    "unknown_agent": "{unnamed} (agents: {agents}), and unknown_agent is {setting} ({source})",
     "outside_repo": "it lies outside every governed repository, and outside_repo is {setting} ({source})",
     "unidentified": "no agent identified, and the contract sets require_agent: true; name the agent "
     "with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer",

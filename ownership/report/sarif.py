@@ -43,6 +43,18 @@ CHECK_RULES = {
         "Name the acting agent with --agent, $OWNERSHIP_AGENT, an `Agent:` commit trailer, "
         "`git config ownership.agent` or a branch named agent/<name>/...",
     ),
+    "unsigned": (
+        "UnsignedCommit",
+        "A commit carries no signature verified against identity.signers, and the contract sets "
+        "`identity.unsigned: fail`.",
+        "Sign the commit (git commit -S) with a key the allowed-signers file lists.",
+    ),
+    "contract_unsigned": (
+        "ContractChangeUnsigned",
+        "A file of the contract changed in a commit no person listed in identity.signers signed "
+        "(`identity.contract_changes: signed`).",
+        "A person changes the contract in a commit of their own, signed with a key the allowed-signers file lists.",
+    ),
 }
 
 LINT_RULES = {

@@ -117,6 +117,16 @@ def _unit_name(result, what: str) -> str:
 
 def violation_text(v) -> str:
     prefix = f"commit {v.commit[:12]}: " if v.commit else ""
+    if v.access == "unsigned":
+        return (
+            prefix
+            + f"no signature verified by identity.signers (git's %G? is {v.status}), and identity.unsigned is fail"
+        )
+    if v.access == "contract_unsigned":
+        return (
+            f"{prefix}{show_path(v.path)} is a file of the contract, changed without the verified signature of a "
+            "person listed in identity.signers (identity.contract_changes: signed)"
+        )
     why = reason(v.access, False, v.rule)
     if v.access == "unidentified":
         return prefix + why

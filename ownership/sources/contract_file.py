@@ -7,6 +7,7 @@ once, with all of them, so a user fixes the contract in one go.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ..core.globs import GlobError, translate
@@ -22,7 +23,7 @@ _TOP_KEYS = {
 }  # fmt: skip
 DOCUMENTATION = {"readme.md", "index.md", "_index.md", "readme"}  # beside agent files, these are not agents
 _AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description"}
-_IDENTITY_KEYS = {"trailer", "branch", "authors"}
+_IDENTITY_KEYS = {"trailer", "branch", "authors", "signers", "unsigned", "contract_changes"}
 
 
 def load(reader: Reader, path: str | None) -> Contract:
@@ -96,16 +97,18 @@ class _Loader(AgentFileReader):
         ]
         base = escape_glob(folder) + "/" if folder else "/"
         agent_patterns = [base + g.lstrip("/") for g, _ in agent_globs]
-        auto = self._auto_protected(path, agent_patterns)
         names = {a.name for a in unique}
+        identity = self._identity(keys.get("identity"), path, names)
+        signers = (identity.signers,) if identity.signers else ()
+        auto = self._auto_protected(path, [*("/" + escape_glob(f) for f in signers), *agent_patterns])
         return Contract(
             source=path,
             root=root,
             agents=unique,
-            files=(path, *agent_files),
+            files=(path, *signers, *agent_files),
             protected=tuple(r for r in protected if r) + auto,
             unlisted=self._choice(data, "unlisted", ("deny", "allow"), path, line),
-            identity=self._identity(keys.get("identity"), path, names),
+            identity=identity,
             require_agent=self._bool(data, "require_agent", path, line),
             coordinator=self._agent_or_allow(data, "coordinator", names, path, line),
             unknown_agent=self._choice(data, "unknown_agent", ("deny", "allow"), path, line),
@@ -246,7 +249,27 @@ class _Loader(AgentFileReader):
                     )
                 else:
                     authors.append((email.lower(), node.value))
-        return Identity(trailer, branch, tuple(authors))
+        signers, choices = None, {"unsigned": ("person", "fail"), "contract_changes": ("person", "signed")}
+        chosen = {key: values[0] for key, values in choices.items()}
+        for key, values in choices.items():
+            if key in keys:
+                value = keys[key][1].value
+                if value not in values:
+                    self.error(
+                        source, keys[key][0], f"identity.{key} must be {' or '.join(values)}, not {excerpt(value)}"
+                    )
+                else:
+                    chosen[key] = value
+        if "signers" in keys:
+            value = keys["signers"][1].value
+            if not isinstance(value, str) or not value.strip() or value.startswith("/") or ".." in value.split("/"):
+                self.error(source, keys["signers"][0], "identity.signers must be a path relative to this file")
+            else:
+                signers = posixpath.normpath(posixpath.join(posixpath.dirname(source), value.strip()))
+        elif chosen != {key: values[0] for key, values in choices.items()}:
+            self.error(source, keys.get("unsigned", keys.get("contract_changes"))[0],
+                       "identity.unsigned and identity.contract_changes need identity.signers")  # fmt: skip
+        return Identity(trailer, branch, tuple(authors), signers, chosen["unsigned"], chosen["contract_changes"])
 
     # --- agents -----------------------------------------------------------
 

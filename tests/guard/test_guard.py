@@ -346,6 +346,10 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
         "  ownership: api may not write contract/ownership.yaml: protected: /contract/ownership.yaml "
         "(contract/ownership.yaml, automatic); owners: no agent (a person must change it)",
         "allowed as expected: api writes svc/src/api/ownership-doctor.txt (N ms)",
+        "acting here when the payload has no agent_type: the main session",
+        "  with an agent_id but no agent_type: an agent the harness did not name (agent_id without agent_type)",
+        "  clues after the payload's agent_type, strongest first: $OWNERSHIP_AGENT: unset, "
+        "git config ownership.agent: unset, branch: main",
         "not installed (no folder of theirs here): codex, gemini, cursor, copilot, windsurf, cline, opencode, kiro",
         "doctor: the guard is installed and works",
     ]
