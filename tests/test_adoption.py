@@ -97,7 +97,7 @@ def test_adopting_by_the_readme_word_for_word(tmp_path: Path) -> None:
     refused = bash(prefix + "OWNERSHIP_AGENT=backend git commit -q -m 'reach over'", check=False)
     assert refused.returncode != 0
     assert (
-        "backend may not write frontend/app.ts (M): cannot_touch by frontend/** (.claude/agents/backend.md:9); "
+        "backend may not write frontend/app.ts (M): cannot_touch: frontend/** (.claude/agents/backend.md:9); "
         "owners: frontend"
     ) in refused.stdout + refused.stderr
     # ...and, made without the hook, at push time, naming the contract revision that judged it.

@@ -535,7 +535,7 @@ def test_plain_hook_pre_push_takes_the_branch_from_the_pushed_ref(plain, remote)
     plain.git("checkout", "-q", "main")
     code, out = git(plain, "push", "-q", "origin", "agent/api/x")
     assert code == 1
-    assert out.splitlines()[:2] == [
+    assert unjudged(out.splitlines())[:2] == [
         f"commit {bad[:12]}: {MIGRATION_VIOLATION}",
         "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the branch name 'agent/api/x')",
     ]
@@ -560,14 +560,16 @@ def test_the_detached_head_ci_recipe_fails_the_out_of_lane_commit(example: Repo,
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "OWNERSHIP_", "GITHUB_", "CI_"))}
     command = [os.path.join(BIN, "ownership"), "check", "--range", f"{base}..HEAD"]
     detached = subprocess.run(command, cwd=example.path, capture_output=True, text=True, env=clean)
-    assert (detached.returncode, detached.stdout) == (
-        0, "check passed: 1 path(s) in 1 commit(s); no agent identified: a person is acting\n",
+    assert (detached.returncode, unjudged(detached.stdout.splitlines())) == (
+        0, ["check passed: 1 path(s) in 1 commit(s); no agent identified: a person is acting"],
     )  # fmt: skip
     proc = subprocess.run([*command, *option], cwd=example.path, capture_output=True, text=True, env={**clean, **env})
-    assert (proc.returncode, proc.stdout) == (
+    assert (proc.returncode, unjudged(proc.stdout.splitlines())) == (
         1,
-        f"commit {bad[:12]}: {MIGRATION_VIOLATION}\n"
-        "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the branch name 'agent/api/x')\n",
+        [
+            f"commit {bad[:12]}: {MIGRATION_VIOLATION}",
+            "check failed: 1 violation(s) among 1 path(s) in 1 commit(s); acting: api (the branch name 'agent/api/x')",
+        ],
     )
 
 

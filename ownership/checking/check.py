@@ -101,8 +101,13 @@ def check_changes(
 
 
 def check_commits(
-    engine: Engine, repo: str, commits: list[str], clues: Clues, signed: dict[str, tuple[str, str]] | None = None,
-    contract: str | None = None, before: int = 0,
+    engine: Engine,
+    repo: str,
+    commits: list[str],
+    clues: Clues,
+    signed: dict[str, tuple[str, str]] | None = None,
+    judged_by: str | None = None,
+    before: int = 0,
 ) -> CheckResult:
     """Each commit against its first parent (merges: what the merge adds), as its own agent.
 
@@ -134,7 +139,7 @@ def check_commits(
         found, unit = check_changes(engine, changes, actor, info.sha)
         violations += found
         units.append(unit)
-    return CheckResult(tuple(violations), tuple(units), True, contract, before)
+    return CheckResult(tuple(violations), tuple(units), True, judged_by, before)
 
 
 def signer(contract: Contract, principal: str) -> Actor:

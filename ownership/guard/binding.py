@@ -27,12 +27,12 @@ def binding_checks(guard, hook, commands, understood: bool, main) -> list[Check]
         return []
     acting = name if kind == "agent" else None
     if not understood:
-        text = hook.tool_input["command"]
+        text = hook.shell_text
         if "git" in text or "OWNERSHIP_AGENT" in text:
             return [_refused("the command", who, "the guard cannot read this command, and it may run git")]
         return []
     checks: list[Check] = []
-    if hidden_variable(hook.tool_input["command"], commands):
+    if hidden_variable(hook.shell_text, commands):
         why = "it sets OWNERSHIP_AGENT to a value known only when the command runs"
         checks.append(_refused("OWNERSHIP_AGENT", who, why))
     for argv, cwd in commands:
@@ -93,9 +93,13 @@ def _commit(guard, finding: CommitCheck, acting: str, who: str) -> list[Check]:
 
 
 def _violation(v) -> str:
-    rule = f"{v.access} by {v.rule.pattern} ({v.rule.where})" if v.rule else f"{v.access}"
-    owners = ", ".join(v.owners) or "no agent (a person must change it)"
-    return f"{v.path} ({rule}; owners: {owners})"
+    from ..report.common import NO_OWNER, reason
+
+    why = reason(v.access, False, v.rule, setting="deny") if v.access in _WORDED else v.access
+    return f"{v.path} ({why}; owners: {', '.join(v.owners) or NO_OWNER})"
+
+
+_WORDED = {"protected", "cannot_touch", "reads", "unlisted", "ungoverned"}
 
 
 def _index(guard, finding: IndexWrite, hook, acting: str, who: str, main) -> list[Check]:

@@ -125,7 +125,7 @@ class Guard:
         if writes is not None:
             from .git_commands import relevant
 
-            text = hook.tool_input["command"]
+            text = hook.shell_text
             quiet = "OWNERSHIP_AGENT" not in text and not any(relevant(argv) for argv, _ in writes.commands)
             if writes.understood and quiet:
                 writes = None
@@ -154,7 +154,7 @@ class Guard:
             def top(folder: str) -> str | None:
                 return self.top_of_folder(folder) if os.path.isdir(folder) else None
 
-            command = hook.command if hook.command is not None else hook.tool_input["command"]
+            command = hook.shell_text
             self._writes = written_paths(command, hook.cwd, top)
             return list(self._writes.paths)
         typed = hook.tool_input[FILE_TOOLS[hook.tool]].replace("\\", "/")  # Windows separators are accepted

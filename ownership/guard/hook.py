@@ -84,10 +84,9 @@ def _protect_hooks(judge: Guard, hook: HookInput, verdict: Verdict) -> Verdict:
         located = judge.locate(os.path.normpath(target))
         if located is None or not protected_hook_file(located[1] + ("/" if target.endswith("/") else "")):
             continue
-        kind, name = judge.actor(located[0].contract, hook)
+        kind, name, who = judge.actor(located[0].contract, hook)
         if kind == "allow":
             continue
-        who = name if hook.agent else f"the main session (coordinator: {name})"
         reason = (
             f"ownership: {who} may not write {located[1]}: it holds an agent host's hooks, the guard's own "
             "configuration (`ownership install`); owners: no agent (a person must change it)"

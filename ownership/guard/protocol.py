@@ -34,6 +34,11 @@ class HookInput:
     command: str | None = None  # the shell command it runs
 
     @property
+    def shell_text(self) -> str:
+        """The shell command of the call: an adapter's, or Claude Code's tool_input.command."""
+        return self.command if self.command is not None else (self.tool_input or {}).get("command", "")
+
+    @property
     def agent(self) -> str | None:
         """The acting agent, `plugin-name:` prefix stripped; None when the main session acts."""
         return self.agent_type.rsplit(":", 1)[-1] if self.agent_type else None

@@ -165,7 +165,7 @@ def test_a_commit_whose_staged_changes_leave_the_lane_is_refused_before_it_happe
     assert bash(example, HEREDOC) == (
         0,
         "ownership: api may not run `git commit`: its staged changes leave api's lane: svc/src/db/models.py "
-        "(reads by src/db/** (contract/agents/api.md:17); owners: db)",
+        "(reads: src/db/** (contract/agents/api.md:17); owners: db)",
         "",
     )
     example.git("restore", "--staged", "svc/src/db/models.py")
@@ -179,7 +179,7 @@ def test_the_hash_object_and_update_index_trick_cannot_stage_or_commit_the_contr
     sha = example.git("hash-object", "-w", str(widened)).strip()
     assert bash(example, f"git hash-object -w {widened}") == (0, "", "")
     protected = (
-        "protected by /contract/ownership.yaml (contract/ownership.yaml, automatic); "
+        "protected: /contract/ownership.yaml (contract/ownership.yaml, automatic); "
         "owners: no agent (a person must change it)"
     )
     refused = f"ownership: api may not run `git update-index` on contract/ownership.yaml: {protected}"
@@ -197,13 +197,13 @@ def test_git_add_in_the_same_call_is_judged_with_the_work_tree(example: Repo) ->
     example.write({"svc/src/db/models.py": "models = ['mine']\n"})
     reason = (
         "ownership: api may not run `git add`: the changes it may commit leave api's lane: svc/src/db/models.py "
-        "(reads by src/db/** (contract/agents/api.md:17); owners: db)"
+        "(reads: src/db/** (contract/agents/api.md:17); owners: db)"
     )
     assert bash(example, "git add -A && git commit -m users") == (
         0, reason + "\n" + reason.replace("`git add`", "`git commit`"), "",
     )  # fmt: skip
     assert bash(example, "git add svc/src/db/models.py")[1] == (
-        "ownership: api may not run `git add` on svc/src/db/models.py: reads by src/db/** "
+        "ownership: api may not run `git add` on svc/src/db/models.py: reads: src/db/** "
         "(contract/agents/api.md:17); owners: db"
     )
     assert bash(example, "git -C svc add src/api/users.py") == (0, "", "")

@@ -29,7 +29,7 @@ def test_every_access_the_engine_returns_has_its_words() -> None:
             "unknown_agent",
             False,
             None,
-            {"agent": "ghost", "agents": "api, db", "source": "ownership.yaml"},
+            {"unnamed": "ghost is not an agent of the contract", "agents": "api, db", "source": "ownership.yaml"},
             "unknown_agent: ghost is not an agent of the contract (agents: api, db), "
             "and unknown_agent is deny (ownership.yaml)",
         ),
@@ -56,7 +56,7 @@ def test_reason_per_access(access, can_write, rule, facts, expected) -> None:
 
 def test_a_missing_fact_is_an_error_not_a_blank() -> None:
     with pytest.raises(KeyError):
-        reason("unknown_agent", False, None, agent="ghost")
+        reason("unknown_agent", False, None, unnamed="ghost is not an agent of the contract")
 
 
 def test_sentence_names_owners_only_when_it_refuses() -> None:
