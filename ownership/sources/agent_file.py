@@ -20,7 +20,7 @@ import re
 
 from ..core.model import Agent, Problem, Rule
 from ..errors import excerpt
-from .lanes import Vocabulary, read_lanes
+from .lanes import PLACEHOLDER, Vocabulary, read_lanes
 from .readers import Collector
 from .yaml_safety import parse
 
@@ -38,7 +38,6 @@ _LANE_KEYS = {
 }  # fmt: skip
 _SCOPE_KEYS = {"applyto", "globs", "paths"}
 _PERMISSION_TOOLS = {"edit", "write", "fswrite", "fileedit", "filewrite"}
-_PLACEHOLDER = re.compile(r"\{\{[#/^]?\s*[A-Za-z_][\w. -]*\}\}")
 
 
 def _key(text: object) -> str:
@@ -65,7 +64,7 @@ class AgentFileReader(Collector):
             node, meta = parse("\n".join(lines[1:end]), path, 1, lambda *problem: problems.append(problem))
             if problems:
                 # A generator's placeholder (`model: {{MODEL}}`) is what a YAML error there usually means.
-                placeholder = next((n for n in range(1, end) if _PLACEHOLDER.search(lines[n])), None)
+                placeholder = next((n for n in range(1, end) if PLACEHOLDER.search(lines[n])), None)
                 if placeholder is not None:
                     found = excerpt(lines[placeholder].strip())
                     message = f"template placeholder in front matter ({found}); render the template first"

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import excerpt
+
 # Phrases → section; matched at the start of a heading's or label's words, longest first.
 # fmt: off
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -84,7 +86,9 @@ _SPLIT_DESCRIPTION = re.compile(r"\s+#\s|\s+[—–]\s*|\s+-\s+|\s*\(|:\s|\s+[" 
 _PATHLIKE = re.compile(r"[/*?\[]|\.\w{1,8}$|^\.[\w-]+$|^[\w-]+\.\w+$")
 _WINDOWS = re.compile(r"\\[A-Za-z0-9_]")
 _MD_ESCAPE = re.compile(r"\\[*_#]")
-_PLACEHOLDER = re.compile(r"\{\{[#/^]?\s*[A-Za-z_][\w. -]*\}\}|<[A-Z][A-Z_]+>")
+PLACEHOLDER = re.compile(  # a generator's template field: {{NAME}}, {{#if X}}, <NAME>
+    r"\{\{[#/^]?\s*[A-Za-z_][\w. -]*\}\}|<[A-Z][A-Z_]+>"
+)
 _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 MAX_ALTERNATIVES = 64
 
@@ -185,7 +189,7 @@ class _Reader:
             if section is not None and items_seen == 0 and not deeper_lane:
                 self.note(
                     "warning", "empty-lane",
-                    f"{_excerpt(lines[opened_at - first].strip())} reads as {_title(section)} but no path follows it; "
+                    f"{excerpt(lines[opened_at - first].strip())} reads as {_title(section)} but no path follows it; "
                     "list its paths under it (one a line, or as `path` items), or write 'None'",
                     opened_at,
                 )  # fmt: skip
@@ -216,7 +220,7 @@ class _Reader:
                 if found is None and words not in CONTAINERS and _mentions_lane(words, self.vocabulary):
                     self.note(
                         "warning", "unread-heading",
-                        f"heading {_excerpt(raw.strip())} sounds like a lane but its words are not in the "
+                        f"heading {excerpt(raw.strip())} sounds like a lane but its words are not in the "
                         "vocabulary; rename it (OWNS, READS, CANNOT TOUCH) or add its words to `vocabulary:`",
                         number,
                     )  # fmt: skip
@@ -261,7 +265,7 @@ class _Reader:
                     items_seen += 1
                     self.note(
                         "warning", "prose-paths",
-                        f"this line under {_title(section)} names paths in prose ({_excerpt(stripped)}); "
+                        f"this line under {_title(section)} names paths in prose ({excerpt(stripped)}); "
                         "it was not read: list each path as its own item",
                         number,
                     )  # fmt: skip
@@ -287,8 +291,10 @@ class _Reader:
         if plain:
             words = normalize(plain.group(1))
             section = self.vocabulary.section_of(words)
-            if section is not None and len(words.split()) <= 5 and (not plain.group(2) or _CODE.search(plain.group(2))):
-                return section, plain.group(2)
+            rest = plain.group(2)
+            paths = _CODE.search(rest) or all(_PATHLIKE.search(t) for t in re.split(r",\s*|\s+/\s+", rest) if t)
+            if section is not None and len(words.split()) <= 5 and (not rest or paths):
+                return section, rest
         return None
 
     # --- entries ----------------------------------------------------------------------
@@ -332,7 +338,7 @@ class _Reader:
             return self.code_spans(text, section, number)
         if not fenced and _CODE.search(text):
             self.note("warning", "prose-paths",
-                      f"this item under {_title(section)} names paths in prose ({_excerpt(text)}); it was not read: "
+                      f"this item under {_title(section)} names paths in prose ({excerpt(text)}); it was not read: "
                       "start the item with the path", number)  # fmt: skip
             return 1
         paths, description = _split_description(text)
@@ -342,7 +348,7 @@ class _Reader:
         if not fenced and not all(_PATHLIKE.search(t) or t.endswith("/") for t in tokens):
             self.note(
                 "warning", "not-a-path",
-                f"item {_excerpt(text)} under {_title(section)} names no path we can read; "
+                f"item {excerpt(text)} under {_title(section)} names no path we can read; "
                 "write it as `path/glob` (or move it out of the lane)",
                 number,
             )  # fmt: skip
@@ -367,30 +373,30 @@ class _Reader:
 
     def add(self, section: str, token: str, description: str, number: int, markdown: bool) -> None:
         token = token.strip().rstrip(",;")
-        if _PLACEHOLDER.search(token):
-            message = f"template placeholder in glob {_excerpt(token)}; render the template or remove the line"
+        if PLACEHOLDER.search(token):
+            message = f"template placeholder in glob {excerpt(token)}; render the template or remove the line"
             self.refuse(section, "placeholder", message, number)
             return
         if QUALIFIERS.search(description) and section == "owns":
             self.refuse(
                 section, "qualified",
-                f"{_excerpt(token)} under OWNS says {_excerpt(description)}: a condition we cannot enforce would "
+                f"{excerpt(token)} under OWNS says {excerpt(description)}: a condition we cannot enforce would "
                 "widen the lane; remove the condition, or move the path to READS or CANNOT TOUCH",
                 number,
             )  # fmt: skip
             return
         if QUALIFIERS.search(description):
             self.note("warning", "qualified",
-                      f"{_excerpt(token)} under {_title(section)} says {_excerpt(description)}; the condition is not "
+                      f"{excerpt(token)} under {_title(section)} says {excerpt(description)}; the condition is not "
                       "enforced, the rule applies always", number)  # fmt: skip
         problem = _garbled(token, markdown)
         if problem:
-            self.refuse(section, "unreadable-path", f"{_excerpt(token)}: {problem}", number)
+            self.refuse(section, "unreadable-path", f"{excerpt(token)}: {problem}", number)
             return
         alternatives = _braces(token)
         if alternatives is None:
             self.refuse(section, "braces",
-                        f"{_excerpt(token)}: its brace list expands to more than {MAX_ALTERNATIVES} patterns; "
+                        f"{excerpt(token)}: its brace list expands to more than {MAX_ALTERNATIVES} patterns; "
                         "write them out", number)  # fmt: skip
             return
         written = token if len(alternatives) > 1 or alternatives[0] != token else ""
@@ -418,7 +424,7 @@ class _Reader:
                     continue
                 self.note(
                     "warning", "unreadable-row",
-                    f"table row {_excerpt(first)} under {_title(section)} is not a backticked path; "
+                    f"table row {excerpt(first)} under {_title(section)} is not a backticked path; "
                     "write it as `path/glob` or move it out of the table",
                     number,
                 )  # fmt: skip
@@ -499,7 +505,3 @@ def _cells(row: str) -> list[str]:
 
 def _title(section: str) -> str:
     return {"owns": "OWNS", "reads": "READS", "cannot_touch": "CANNOT TOUCH"}[section]
-
-
-def _excerpt(text: str, limit: int = 60) -> str:
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."

@@ -238,9 +238,8 @@ def test_rules_git_never_matches_say_why(pattern: str, ignorecase: bool, reason:
     glob = translate(pattern, ignorecase)
     assert glob.never is not None and reason in glob.never
     assert not glob.matches_path(pattern.lstrip("#\\").rstrip("/"))
-    assert (
-        translate(pattern, not ignorecase).never is None or not ignorecase or "comment" in reason or "slash" in reason
-    )
+    if ignorecase:  # a quirk of core.ignorecase alone: the same pattern matches without it
+        assert translate(pattern, False).never is None
 
 
 @pytest.mark.parametrize(

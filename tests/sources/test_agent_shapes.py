@@ -111,7 +111,8 @@ def test_tree_drawings_qualifiers_and_garbled_paths_grant_nothing(team: Repo) ->
     payload = json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": str(team.path),
                           "tool_input": {"file_path": str(team.path / "src/api/x.py"), "content": ""}})  # fmt: skip
     guard = subprocess.run([OWNERSHIP, "guard"], cwd=team.path, input=payload, capture_output=True, text=True)
-    assert guard.returncode == 2 or '"deny"' in guard.stdout
+    assert guard.returncode == 2
+    assert "agents/api.md:7: a tree drawing under OWNS" in guard.stderr
 
 
 def test_brace_lists_expand_and_lanes_says_so(team: Repo) -> None:

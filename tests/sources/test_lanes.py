@@ -267,3 +267,11 @@ def test_prose_headings_and_lists_elsewhere_are_not_lanes() -> None:
         ```
     """)
     assert (rules, notes, lanes.parts) == ([], [], 0)
+
+
+def test_a_plain_label_with_bare_paths_on_its_line() -> None:
+    rules, notes, _ = read("Allowed writes: src/api/**, src/core/**\nForbidden: migrations/**\n")
+    assert (rules, notes) == (
+        [("owns", "src/api/**", 1), ("owns", "src/core/**", 1), ("cannot_touch", "migrations/**", 2)],
+        [],
+    )
