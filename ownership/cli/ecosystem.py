@@ -113,6 +113,45 @@ def export_kiro(ws: Workspace, output: str | None) -> int:
     return _native(ws, *kiro(ws.contract), output)
 
 
+@export_group.command("codex")
+@click.option("--output", "-o", metavar="FILE", help="Write here (e.g. .codex/config.toml) instead of standard output.")
+@click.pass_obj
+def export_codex(ws: Workspace, output: str | None) -> int:
+    """Codex permission profiles: `ownership` (selected by default: protected paths read-only) and
+    `ownership-AGENT` for a session that runs as one agent (codex -c default_permissions=ownership-AGENT).
+
+    What Codex cannot hold of the contract is named in the file and on standard error.
+    """
+    from ..exports.codex import MARK, profiles, render
+    from ..exports.stale import command
+
+    full, relative = _output_path(ws, output)
+    found = profiles(ws.engine, ws.tracked_files)
+    cmd = command("codex", relative or output, ws.contract_option)
+    text = render(found, ws.contract.source or ".claude/agents/*.md", cmd)
+    for profile in found:
+        for note in profile.notes:
+            click.echo(f"ownership: profile {profile.name}: {note}", err=True)
+    if full is None:
+        click.echo(text, nl=False)
+        return 0
+    shown = relative or full
+    try:
+        with open(full, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(600)
+    except FileNotFoundError:
+        head = MARK
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read ({exc.strerror})") from None
+    if MARK not in head:
+        raise UsageError(
+            f"{shown} exists and was not written by `ownership export codex`; merge the profiles into it by hand "
+            "(`ownership export codex` prints them) or write them to another file"
+        )
+    _write(full, text, shown)
+    return 0
+
+
 @export_group.command("claude-plugin")
 @click.option("--output", "-o", metavar="DIR", required=True, help="The plugin's folder.")
 @click.option("--command", "command", metavar="CMD", default="ownership", show_default=True,
