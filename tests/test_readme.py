@@ -152,7 +152,7 @@ def clone(tmp_path_factory):
     return of
 
 
-@pytest.mark.parametrize(("document", "line", "body"), runnable())
+@pytest.mark.parametrize(("document", "line", "body"), runnable(), ids=[f"{d}:{n}" for d, n, _ in runnable()])
 def test_console_example(clone, document: str, line: int, body: str) -> None:
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     proc = subprocess.run(
