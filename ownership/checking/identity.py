@@ -1,6 +1,6 @@
 """Who is acting: one resolver for every door (the guard, `check`, the git hooks, `doctor`).
 
-The clues, strongest first (README, 'Who is acting'); the first that names an agent wins:
+The clues, strongest first (docs/identity.md, 'Who is acting'); the first that names an agent wins:
 
 1. the caller's word: `--agent` for `check`; for the guard, the harness's own
    `agent_type` (a `plugin-name:` prefix stripped);

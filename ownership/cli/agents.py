@@ -39,7 +39,7 @@ def guard(ctx: click.Context, host: str, agent: str | None) -> int:
     with the rule and the owners. SubagentStart: print the agent's lane as
     additional context. Input or a contract that cannot be read: exit 2.
     Every other host is answered in its own format, and refused in the form it
-    cannot let through (README: the agent guard on every host).
+    cannot let through (docs/guard.md: the agent guard on every host).
     """
     from ..guard.hook import run
 

@@ -6,7 +6,7 @@ Every door says a decision the same way (check, can-write, explain, the guard's 
     <agent> may write <path>: <access>: <detail>
     <agent> may not write <path>: <access>: <detail>; owners: <owners>
 
-`DETAILS` is the one table of what follows `<access>: `; the README's "One decision, one sentence" shows it.
+`DETAILS` is the one table of what follows `<access>: `; docs/commands.md, "One decision, one sentence", shows it.
 This module stays light: the guard imports it on every tool call.
 """
 

@@ -15,7 +15,7 @@ from ..core.model import CONTRACT_CANDIDATES, Problem, Rule
 from ..errors import ContractError, excerpt
 
 DISCOVERED_AGENTS = ".claude/agents/*.md"
-MAX_FILE_BYTES = 1024 * 1024  # a contract or agent file is at most 1 MiB (the README says so)
+MAX_FILE_BYTES = 1024 * 1024  # a contract or agent file is at most 1 MiB (docs/contract.md says so)
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{\{|\}\}")
 
 
