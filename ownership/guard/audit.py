@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 from .. import git
 from ..errors import OwnershipError
-from .protocol import POST_EVENTS, SHELL_TOOLS, Check, HookInput, Verdict
+from ..report.common import reason, sentence
+from .protocol import SHELL_TOOLS, Check, HookInput, Verdict
 
 STORE = "ownership"
 MAX_CALLS = 200  # snapshots kept; older ones are removed first
@@ -62,6 +63,8 @@ class Snapshot:
     entries: dict[str, Entry]
     exclude: tuple[int, ...] | None  # .git/info/exclude's stat
     flagged: frozenset[str] = frozenset()  # assume-unchanged or skip-worktree paths (git does not look at them)
+    ignored: frozenset[str] = frozenset()
+    config: tuple[int, ...] | None = None  # .git/config's stat (core.excludesFile lives there)
 
 
 @dataclass(frozen=True)
@@ -101,15 +104,15 @@ def _lstat(path: str) -> tuple[int, ...] | None:
     return (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_mode)
 
 
-def status(top: str) -> tuple[str | None, dict[str, tuple[str, str] | None | str]]:
-    """(HEAD or None, {dirty path: index entry (mode, oid), None when not in the index, 'unmerged'})."""
+def status(top: str) -> tuple[str | None, dict[str, tuple[str, str] | None | str], frozenset[str]]:
+    """(HEAD or None, {dirty path: index entry (mode, oid), None when not in the index, 'unmerged'}, ignored
+    entries: files, or a folder ending with '/' that an ignore pattern matches as a whole)."""
     out = git.run(
-        ["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--ignore-submodules=none",
-         "--no-renames"], top,
+        ["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--ignored=matching",
+         "--ignore-submodules=none", "--no-renames"], top,
     )  # fmt: skip
-    head, dirty = None, {}
-    fields = out.split(b"\0")
-    for field in fields:
+    head, dirty, ignored = None, {}, set()
+    for field in out.split(b"\0"):
         if not field:
             continue
         kind = field[:1]
@@ -124,7 +127,9 @@ def status(top: str) -> tuple[str | None, dict[str, tuple[str, str] | None | str
             dirty[os.fsdecode(field.split(b" ", 10)[10])] = "unmerged"
         elif kind == b"?":
             dirty[os.fsdecode(field[2:])] = None
-    return head, dirty
+        elif kind == b"!":
+            ignored.add(os.fsdecode(field[2:]))
+    return head, dirty, frozenset(ignored)
 
 
 def _flagged(top: str) -> frozenset[str]:
@@ -146,7 +151,7 @@ def _hash(top: str, paths: list[str]) -> dict[str, str]:
 def take(top: str, git_dir: str, key: str, keep_content: bool) -> Snapshot:
     """The work tree's dirty paths now, with their stats (and contents when `keep_content`)."""
     now = time.time_ns()
-    head, dirty = status(top)
+    head, dirty, ignored = status(top)
     entries, regular = {}, []
     for path, index in dirty.items():
         full = os.path.join(top, path)
@@ -159,7 +164,8 @@ def take(top: str, git_dir: str, key: str, keep_content: bool) -> Snapshot:
         for path, blob in _hash(top, regular).items():
             entries[path] = Entry(entries[path].stat, blob, None, entries[path].index)
     flagged = _flagged(top) if _uses_flags(git_dir) else frozenset()
-    return Snapshot(key, now, head, entries, _lstat(os.path.join(git_dir, EXCLUDE_FILE)), flagged)
+    exclude, config = _lstat(os.path.join(git_dir, EXCLUDE_FILE)), _lstat(os.path.join(git_dir, "config"))
+    return Snapshot(key, now, head, entries, exclude, flagged, ignored, config)
 
 
 def _uses_flags(git_dir: str) -> bool:
@@ -174,7 +180,7 @@ def _uses_flags(git_dir: str) -> bool:
 
 def changes(top: str, git_dir: str, before: Snapshot) -> list[Changed]:
     """What changed in the work tree since `before`: new dirty paths, changed stats, gone paths."""
-    _, dirty = status(top)
+    _, dirty, ignored = status(top)
     found: list[Changed] = []
     for path in sorted(set(dirty) | set(before.entries)):
         now = _lstat(os.path.join(top, path))
@@ -188,8 +194,17 @@ def changes(top: str, git_dir: str, before: Snapshot) -> list[Changed]:
         now = _lstat(os.path.join(top, path))
         if path not in before.flagged or (now is not None and now[2] >= before.time):
             found.append(Changed(path, "modified" if now else "deleted"))  # hidden from git status during the call
+    rules = _lstat(os.path.join(git_dir, "config")) != before.config
     if _lstat(os.path.join(git_dir, EXCLUDE_FILE)) != before.exclude:
         found.append(Changed(os.path.join(git_dir, EXCLUDE_FILE), "modified"))
+        rules = True
+    new = sorted(ignored - before.ignored)
+    if rules or any(os.path.basename(p.rstrip("/")) == ".gitignore" for p in [*new, *(c.path for c in found)]):
+        # An ignore rule changed during the call: what it newly hides was written during the call, or is old.
+        for path in new:
+            now = _lstat(os.path.join(top, path))
+            if now is not None and now[2] >= before.time:
+                found.append(Changed(path, "created"))
     return found
 
 
@@ -206,7 +221,8 @@ def save(git_dir: str, snapshot: Snapshot) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     data = {
         "key": snapshot.key, "time": snapshot.time, "head": snapshot.head,
-        "exclude": snapshot.exclude, "flagged": sorted(snapshot.flagged),
+        "exclude": snapshot.exclude, "flagged": sorted(snapshot.flagged), "ignored": sorted(snapshot.ignored),
+        "config": snapshot.config,
         "entries": {p: [e.stat, e.blob, e.link, e.index] for p, e in snapshot.entries.items()},
     }  # fmt: skip
     temporary = f"{path}.{os.getpid()}.tmp"
@@ -397,7 +413,7 @@ def after(judge, hook: HookInput) -> Verdict:
             "did not run here, or ran for another project), so the audit cannot tell what it changed; "
             "run `git status` and hand any change outside your lane to its owner"
         )
-        return Verdict(hook.event, (Check(".", False, "audit", None, said),))
+        return Verdict(hook.event, (Check(".", False, "audit", None, said),), said)
     found = changes(main.top, git_dir, snapshot)
     others = concurrent(git_dir, key, snapshot.time, end)
     checks, mine = [], []
@@ -439,7 +455,17 @@ def _judge(judge, main, hook: HookInput, change: Changed) -> Check:
         )
         return Check(".git/" + EXCLUDE_FILE, False, "protected", None, said)
     folder = change.path.endswith("/")
-    return judge.check_one(os.path.join(main.top, change.path.rstrip("/")), folder, hook, main, None)
+    full = os.path.join(main.top, change.path.rstrip("/"))
+    kind, name, who = judge.actor(main.contract, hook)
+    if not folder or kind != "agent":
+        return judge.check_one(full, folder, hook, main, None)
+    # A nested repository's folder: its files judged under this contract (the guard would see another work tree).
+    for file, decision in judge._decisions(main.engine, name, full, change.path.rstrip("/"), True, main.contract):
+        if not decision.can_write:
+            why = reason(decision.access, False, decision.rule)
+            said = sentence(who, f"{file} (in {change.path})", False, why, main.engine.owners(file))
+            return Check(file, False, decision.access, decision.rule, "ownership: " + said)
+    return Check(change.path, True, "owns")
 
 
 def report(hook: HookInput, who: str, checks: list[tuple[Changed, Check]], restored: list[str] | None) -> str:
