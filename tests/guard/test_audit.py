@@ -179,3 +179,25 @@ def test_restore_must_be_true_or_false(lanes: Repo, run) -> None:
     (lanes.path / "ownership.yaml").write_text(CONTRACT + "restore: 1\n")
     code, _, err = run(lanes, "lint")
     assert code == 2 and "ownership.yaml:5: restore must be true or false, not 1" in err
+
+
+def test_codex_gets_the_report_as_its_post_tool_use_block(lanes: Repo) -> None:
+    """Codex's PostToolUse (codex-rs/hooks/src/events/post_tool_use.rs): exit 0, `decision: block` + reason."""
+
+    def codex(event: str) -> str:
+        payload = {"session_id": "s", "turn_id": "t", "cwd": str(lanes.path), "hook_event_name": event,
+                   "tool_name": "Bash", "tool_input": {"command": "make"}, "tool_use_id": "c1", "agent_type": "alice",
+                   **({"tool_response": "done"} if event == "PostToolUse" else {})}  # fmt: skip
+        out: list[str] = []
+        assert run(Workspace(str(lanes.path)), json.dumps(payload).encode(), out.append, out.append, "codex") == 0
+        return "".join(out)
+
+    assert codex("PreToolUse") == ""
+    bash(lanes, "echo x > bob/x")
+    assert "  created: " + BOB_X.format(p="bob/x") in feedback(codex("PostToolUse"))
+
+
+def test_install_codex_adds_the_post_tool_use_hook(lanes: Repo, run) -> None:
+    assert run(lanes, "install", "codex", "--command", "ownership")[0] == 0
+    hooks = json.loads((lanes.path / ".codex/hooks.json").read_text())["hooks"]
+    assert hooks["PostToolUse"] == hooks["PreToolUse"]  # the same matcher and command, after the call
