@@ -87,7 +87,8 @@ def _install_one(ws: Workspace, host, command: str | None) -> None:
             click.echo(f"the ownership guard is already installed in {SETTINGS}; nothing changed")
             return
         click.echo(
-            f"installed the ownership guard in {SETTINGS}: PreToolUse ({PRE_TOOL_MATCHER}) and SubagentStart run"
+            f"installed the ownership guard in {SETTINGS}: PreToolUse, PostToolUse and PostToolUseFailure "
+            f"({PRE_TOOL_MATCHER}) and SubagentStart run"
         )
         click.echo(f"  {hook_command}")
         return

@@ -97,6 +97,7 @@ class Contract:
     unknown_agent: str = "deny"
     outside_repo: str = "deny"
     audit_log: str | None = None
+    restore: bool = False  # the guard's audit puts back what a shell call changed outside the agent's lane
     mcp_file_tools: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("SERVER/TOOL", path argument fields): the guard's
     warnings: tuple[Problem, ...] = ()
 

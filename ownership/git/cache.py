@@ -132,6 +132,7 @@ def encode(contract: Contract, key: str) -> list:
         contract.audit_log,
         [[p.severity, p.code, p.message, p.source, p.line] for p in contract.warnings],
         [[name, list(fields)] for name, fields in contract.mcp_file_tools],
+        contract.restore,
     ]
 
 
@@ -146,7 +147,7 @@ def _encode_rule(rule: Rule) -> list:
 
 def decode(data: object, key: str) -> Contract:
     """The Contract `encode` wrote under `key`; raises _Invalid for anything else."""
-    fields = _list(data, 17)
+    fields = _list(data, 18)
     if fields[0] != FORMAT or fields[1] != __version__ or fields[2] != key:
         raise _Invalid("another format, version or key")
     agents = tuple(_decode_agent(a) for a in _list(fields[5]))
@@ -172,6 +173,7 @@ def decode(data: object, key: str) -> Contract:
         audit_log=_optional_str(fields[14]),
         warnings=tuple(_decode_problem(p) for p in _list(fields[15])),
         mcp_file_tools=tuple(_decode_mcp(t) for t in _list(fields[16])),
+        restore=_bool(fields[17]),
     )
 
 

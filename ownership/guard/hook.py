@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ..errors import ContractErrors, OwnershipError
 from ..workspace import Workspace
 from .decide import Guard
-from .protocol import Check, HookInput, Verdict, audit_records
+from .protocol import POST_EVENTS, Check, HookInput, Verdict, audit_records
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,8 +69,24 @@ def _judge(
         return host.allow(), judge, HookInput("PreToolUse"), Verdict("PreToolUse")
     if agent:
         hook = HookInput(**{**hook.__dict__, "agent_type": agent})
+    if hook.event in POST_EVENTS:  # after the call: what it changed (guard/audit.py)
+        from .audit import after
+
+        verdict = after(judge, hook)
+        return host.answer(verdict), judge, hook, verdict
     verdict = _protect_hooks(judge, hook, judge.decide(hook))
+    if hook.event == "PreToolUse" and not verdict.denied and _audited(hook):
+        from .audit import before
+
+        before(judge, hook, verdict)
     return host.answer(verdict), judge, hook, verdict
+
+
+def _audited(hook: HookInput) -> bool:
+    """A call the audit follows: a shell command, or a file tool whose allowed write the journal keeps."""
+    from .protocol import GUARDED_TOOLS
+
+    return hook.tool in GUARDED_TOOLS or hook.command is not None or hook.paths is not None
 
 
 def _protect_hooks(judge: Guard, hook: HookInput, verdict: Verdict) -> Verdict:

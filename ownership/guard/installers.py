@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 SETTINGS = ".claude/settings.json"
 PRE_TOOL_MATCHER = "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
+# After the same tools: the audit of a shell call (guard/audit.py), and the end of a file tool's write in its
+# journal. Claude Code fires PostToolUseFailure instead of PostToolUse when a Bash command exits non-zero.
+POST_EVENTS = ("PostToolUse", "PostToolUseFailure")
 GUARDED = tuple(PRE_TOOL_MATCHER.split("|"))
 
 
@@ -65,9 +68,10 @@ def is_guard(hook) -> bool:
 
 
 def merge_claude_settings(settings: dict, command: str) -> dict:
-    """Settings with the guard's two hook entries in place; every other key and hook kept as it was."""
+    """Settings with the guard's hook entries in place; every other key and hook kept as it was."""
     entry = {"type": "command", "command": command}
-    return merge_groups(settings, (("PreToolUse", PRE_TOOL_MATCHER), ("SubagentStart", None)), entry, SETTINGS)
+    events = (("PreToolUse", PRE_TOOL_MATCHER), *((e, PRE_TOOL_MATCHER) for e in POST_EVENTS), ("SubagentStart", None))
+    return merge_groups(settings, events, entry, SETTINGS)
 
 
 def merge_groups(settings: dict, events, entry: dict, shown: str) -> dict:

@@ -13,6 +13,7 @@ from ..errors import UsageError
 FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 GUARDED_TOOLS = (*FILE_TOOLS, "Bash")
 SHELL_TOOLS = ("Bash", "PowerShell", "Monitor")  # tool_input.command
+POST_EVENTS = ("PostToolUse", "PostToolUseFailure")  # after the call: the audit (guard/audit.py)
 
 # --- the input ----------------------------------------------------------------
 
@@ -118,6 +119,8 @@ class Verdict:
 
     def output(self) -> dict | None:
         """The hook's JSON answer; None means allow and print nothing."""
+        if self.event in POST_EVENTS:
+            return post_output(self.event, self.context) if self.denied else None
         if self.context is not None:
             return {"hookSpecificOutput": {"hookEventName": self.event, "additionalContext": self.context}}
         if self.denied:
@@ -130,6 +133,16 @@ class Verdict:
                 }
             }
         return None
+
+
+def post_output(event: str, feedback: str) -> dict:
+    """The audit's report after a call, as Claude Code takes it (code.claude.com/docs/en/hooks, "PostToolUse
+    decision control": a top-level `"decision": "block"` with its `reason` is shown to Claude; PostToolUseFailure,
+    which Claude Code fires instead when a Bash command exits non-zero, takes `hookSpecificOutput.additionalContext`).
+    """
+    if event == "PostToolUse":
+        return {"decision": "block", "reason": feedback}
+    return {"hookSpecificOutput": {"hookEventName": event, "additionalContext": feedback}}
 
 
 def audit_records(hook: HookInput, verdict: Verdict, time: str) -> list[dict]:

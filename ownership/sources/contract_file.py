@@ -20,6 +20,7 @@ from .yaml_safety import parse
 _TOP_KEYS = {
     "version", "root", "agent_files", "agents", "unlisted", "protected", "identity",
     "require_agent", "coordinator", "unknown_agent", "outside_repo", "audit_log", "vocabulary", "mcp_file_tools",
+    "restore",
 }  # fmt: skip
 DOCUMENTATION = {"readme.md", "index.md", "_index.md", "readme"}  # beside agent files, these are not agents
 _AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description"}
@@ -114,6 +115,7 @@ class _Loader(AgentFileReader):
             unknown_agent=self._choice(data, "unknown_agent", ("deny", "allow"), path, line),
             outside_repo=self._choice(data, "outside_repo", ("deny", "allow"), path, line),
             audit_log=self._optional_str(data, "audit_log", path, line),
+            restore=self._bool(data, "restore", path, line),
             mcp_file_tools=self._mcp_file_tools(data.get("mcp_file_tools"), path, line),
             warnings=tuple(self.warnings),
         )

@@ -43,7 +43,7 @@ def test_the_bundled_contract_round_trips_equal(tmp_path: Path) -> None:
 def test_every_field_round_trips(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(
         "root: svc\nunlisted: allow\nrequire_agent: true\ncoordinator: a\nunknown_agent: allow\n"
-        "outside_repo: allow\naudit_log: log.jsonl\nprotected: [x]\n"
+        "outside_repo: allow\naudit_log: log.jsonl\nrestore: true\nprotected: [x]\n"
         "identity: {trailer: By, branch: 'bot/<name>', authors: {Bot@x.org: a}}\n"
         "agents:\n  a: {owns: [src/**], reads: [lib/**], cannot_touch: [src/db/**], codeowner: '@o/a', description: d}\n"
         "agent_files: [m/*.md]\n",
@@ -54,7 +54,9 @@ def test_every_field_round_trips(tmp_path: Path) -> None:
         "---\nname: b\n---\n### OWNS\n| Path | Why |\n|--|--|\n| `x/**` | z |\n| text | no |\n"
     )
     contract = load(WorkTreeReader(tmp_path), "c.yaml")
-    assert contract.warnings and contract.identity.authors and contract.audit_log  # the test covers these fields
+    assert (
+        contract.warnings and contract.identity.authors and contract.audit_log and contract.restore
+    )  # the test covers these fields
     cache.store(str(tmp_path), "k", contract)
     assert cache.load(str(tmp_path), "k") == contract
 

@@ -258,8 +258,8 @@ def test_install_writes_the_example_settings(example: Repo, cli) -> None:
     code, out, err = cli(example, "install", "claude", "--command", "ownership")
     assert (code, err) == (0, "")
     assert out == (
-        "installed the ownership guard in .claude/settings.json: PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*)"
-        f" and SubagentStart run\n  {COMMAND}\n"
+        "installed the ownership guard in .claude/settings.json: PreToolUse, PostToolUse and PostToolUseFailure "
+        f"(Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*) and SubagentStart run\n  {COMMAND}\n"
     )
     assert (example.path / ".claude/settings.json").read_text() == (TOP / "hooks/claude-settings.json").read_text()
 
@@ -280,7 +280,15 @@ def test_install_keeps_everything_else_and_twice_changes_nothing(example: Repo, 
     first = settings.read_text()
     merged = json.loads(first)
     assert merged["permissions"] == original["permissions"] and merged["model"] == "opus"
-    assert merged["hooks"]["PostToolUse"] == original["hooks"]["PostToolUse"]
+    ours = {
+        "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
+        "hooks": [{"type": "command", "command": COMMAND}],
+    }
+    assert merged["hooks"]["PostToolUse"] == [
+        *original["hooks"]["PostToolUse"],
+        ours,
+    ]  # the audit, after the same tools
+    assert merged["hooks"]["PostToolUseFailure"] == [ours]  # Claude Code's event when a Bash command exits non-zero
     assert merged["hooks"]["PreToolUse"] == [
         original["hooks"]["PreToolUse"][0],
         {

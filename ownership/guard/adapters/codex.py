@@ -8,13 +8,17 @@ codex-rs/hooks/src/engine/output_parser.rs (answers). Codex lets through: `ask`,
 a bare `allow`, a deny with an empty reason, exit 2 with empty stderr, any other
 exit. So: allowed prints nothing; denied prints the deny JSON with its reason;
 input it cannot read exits 2 with the reason on stderr.
+
+PostToolUse (codex-rs/hooks/src/events/post_tool_use.rs: the same fields plus
+tool_response and tool_use_id; exit 0 with `{"decision": "block", "reason": ...}`
+hands the reason to the model) runs the audit after a Bash call (guard/audit.py).
 """
 
 from __future__ import annotations
 
 import json
 
-from ..protocol import HookInput
+from ..protocol import HookInput, Verdict
 from .base import Answer, Host, absolute, field, mcp, patch, request_of, shell
 
 PATCH_TOOLS = ("apply_patch", "Edit", "Write")  # Edit and Write are Codex's matcher aliases of apply_patch
@@ -25,7 +29,8 @@ class Codex(Host):
     name, title, folder = "codex", "Codex", ".codex"
 
     def request(self, payload: dict, cwd: str) -> HookInput | None:
-        if field(payload, "hook_event_name", "") != "PreToolUse":
+        event = field(payload, "hook_event_name", "")
+        if event not in ("PreToolUse", "PostToolUse"):
             return None
         tool = field(payload, "tool_name", "")
         if tool != "Bash" and tool not in PATCH_TOOLS and not tool.startswith("mcp__"):
@@ -33,12 +38,22 @@ class Codex(Host):
         tool_input = field(payload, "tool_input", "", dict)
         agent = field(payload, "agent_type", "", required=False)
         base = request_of(absolute(payload.get("cwd"), "cwd"), tool, agent, payload.get("session_id"))
+        call = field(payload, "tool_use_id", "", required=False)
+        base = HookInput(**{**base.__dict__, "event": event, "tool_use_id": call})
+        if event == "PostToolUse":
+            return shell(base, field(tool_input, "command", "tool_input.")) if tool == "Bash" else base
         if tool == "Bash":
             return shell(base, field(tool_input, "command", "tool_input."))
         if tool in PATCH_TOOLS:
             return patch(base, field(tool_input, "command", "tool_input."))
         server, _, name = tool[5:].partition("__")
         return mcp(base, server, name, tool_input)
+
+    def answer(self, verdict: Verdict) -> Answer:
+        if verdict.event == "PostToolUse":
+            output = verdict.output()
+            return Answer(json.dumps(output) + "\n" if output else "")
+        return super().answer(verdict)
 
     def deny(self, reason: str) -> Answer:
         body = {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}
@@ -52,7 +67,8 @@ class Codex(Host):
 
         entry = {"type": "command", "command": self.command(program), "timeout": 30, "statusMessage": "ownership"}
         shown = ".codex/hooks.json"
-        return [write_merged(ws.repo, shown, lambda c: merge_groups(c, (("PreToolUse", MATCHER),), entry, shown))]
+        events = (("PreToolUse", MATCHER), ("PostToolUse", MATCHER))
+        return [write_merged(ws.repo, shown, lambda c: merge_groups(c, events, entry, shown))]
 
     def installed(self, ws) -> str | None:
         import os
