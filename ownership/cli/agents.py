@@ -44,8 +44,9 @@ def guard(ctx: click.Context, host: str, agent: str | None) -> int:
     from ..guard.hook import run
 
     pinned = ctx.parent is not None and ctx.parent.params.get("directory") != "."
-    data = sys.stdin.buffer.read()
-    return run(ctx.obj, data, _write_flushed, lambda line: click.echo(line, err=True), host, agent, pinned)
+    return run(
+        ctx.obj, sys.stdin.buffer.read, _write_flushed, lambda line: click.echo(line, err=True), host, agent, pinned
+    )
 
 
 def _write_flushed(text: str) -> None:
