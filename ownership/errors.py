@@ -40,6 +40,10 @@ class GitError(OwnershipError):
         super().__init__(f"git {' '.join(cmd[1:3])} failed: {detail}")
 
 
+class GitTimeout(GitError):
+    """A git command still running at the deadline a caller set (`git.set_deadline`): it was killed."""
+
+
 class UsageError(OwnershipError):
     """Bad input on the command line or stdin (unknown agent, path outside the repository...)."""
 

@@ -22,6 +22,9 @@ def isolated_git(tmp_path_factory, monkeypatch):
     )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    # The guard runs in-process in most tests, where its watchdog's exit (guard/budget.py) would end the test run:
+    # the longest budget there is; the budget's own tests run the command in a subprocess with their own.
+    monkeypatch.setenv("OWNERSHIP_GUARD_BUDGET", "30")
 
 
 @pytest.fixture

@@ -37,15 +37,17 @@ def guard(ctx: click.Context, host: str, agent: str | None) -> int:
     Bash, PowerShell, Monitor and MCP file tools: allowed, exit 0 and print
     nothing; outside the agent's lane, exit 0 and print the JSON that denies it,
     with the rule and the owners. SubagentStart: print the agent's lane as
-    additional context. Input or a contract that cannot be read: exit 2.
+    additional context. Input or a contract that cannot be read, or no decision
+    within 2 s ($OWNERSHIP_GUARD_BUDGET): exit 2.
     Every other host is answered in its own format, and refused in the form it
     cannot let through (docs/guard.md: the agent guard on every host).
     """
     from ..guard.hook import run
 
     pinned = ctx.parent is not None and ctx.parent.params.get("directory") != "."
-    data = sys.stdin.buffer.read()
-    return run(ctx.obj, data, _write_flushed, lambda line: click.echo(line, err=True), host, agent, pinned)
+    return run(
+        ctx.obj, sys.stdin.buffer.read, _write_flushed, lambda line: click.echo(line, err=True), host, agent, pinned
+    )
 
 
 def _write_flushed(text: str) -> None:

@@ -99,6 +99,8 @@ class Contract:
     audit_log: str | None = None
     restore: bool = False  # the guard's audit puts back what a shell call changed outside the agent's lane
     mcp_file_tools: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("SERVER/TOOL", path argument fields): the guard's
+    scratch_temp: bool = True  # `scratch.temp`: the system temp folder is every agent's to write (the guard)
+    scratch_ignored: bool = True  # `scratch.ignored`: an unlisted path git ignores is every agent's to write
     warnings: tuple[Problem, ...] = ()
 
     @property

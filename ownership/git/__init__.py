@@ -38,18 +38,20 @@ from .door import (
     current_branch,
     git_env,
     has_head,
+    nul_paths,
     repo_info,
     run,
+    set_deadline,
     start_config_values,
     toplevel,
 )
-from .tree import list_tree, ls_files, read_blob, read_objects, tree_entries
+from .tree import ignored, list_tree, ls_files, read_blob, read_objects, tree_entries
 
 __all__ = [
     "BATCH", "RENAMED_AWAY", "Change", "CommitInfo", "Pending", "RepoInfo",
     "author_email", "call", "changes_of", "commit_changes", "commit_info", "commit_infos", "config_bool", "config_values",
-    "current_branch", "git_env", "has_head", "list_tree", "ls_files", "merge_heads", "range_commits",
-    "read_blob", "read_commits", "read_objects", "repo_info", "run", "signatures", "staged_changes", "start_config_values",
+    "current_branch", "git_env", "has_head", "ignored", "list_tree", "ls_files", "merge_heads", "nul_paths", "range_commits",
+    "read_blob", "read_commits", "read_objects", "repo_info", "run", "set_deadline", "signatures", "staged_changes", "start_config_values",
     "start_staged_changes", "toplevel", "tree_entries", "trailer", "unpushed_commits", "worktree_changes",
     "written_paths",
 ]  # fmt: skip

@@ -24,7 +24,7 @@ from .. import __version__
 from ..core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
 
 KEEP = 16  # entries kept; older ones are removed when a new one is written
-FORMAT = "ownership-contract-cache/4"  # the layout below; change it with the layout
+FORMAT = "ownership-contract-cache/5"  # the layout below; change it with the layout
 MAX_BYTES = 16 * 1024 * 1024  # a larger entry is neither written nor read
 _MARSHAL_VERSION = 4  # the format of Python 3.4 and later: builtins only
 _LONGEST = 1024 * 1024  # no string a contract holds can be longer (sources.MAX_FILE_BYTES)
@@ -133,6 +133,8 @@ def encode(contract: Contract, key: str) -> list:
         [[p.severity, p.code, p.message, p.source, p.line] for p in contract.warnings],
         [[name, list(fields)] for name, fields in contract.mcp_file_tools],
         contract.restore,
+        contract.scratch_temp,
+        contract.scratch_ignored,
     ]
 
 
@@ -147,7 +149,7 @@ def _encode_rule(rule: Rule) -> list:
 
 def decode(data: object, key: str) -> Contract:
     """The Contract `encode` wrote under `key`; raises _Invalid for anything else."""
-    fields = _list(data, 18)
+    fields = _list(data, 20)
     if fields[0] != FORMAT or fields[1] != __version__ or fields[2] != key:
         raise _Invalid("another format, version or key")
     agents = tuple(_decode_agent(a) for a in _list(fields[5]))
@@ -174,6 +176,8 @@ def decode(data: object, key: str) -> Contract:
         warnings=tuple(_decode_problem(p) for p in _list(fields[15])),
         mcp_file_tools=tuple(_decode_mcp(t) for t in _list(fields[16])),
         restore=_bool(fields[17]),
+        scratch_temp=_bool(fields[18]),
+        scratch_ignored=_bool(fields[19]),
     )
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..errors import GitError
+from ..errors import GitError, GitTimeout
 
 # Variables that only say how git runs or where its configuration lives: kept.
 _CONFIGURING = (
@@ -75,6 +76,23 @@ def git_env() -> dict[str, str]:
     return env
 
 
+_deadline: float | None = None  # time.monotonic() by which every git call must end (the guard's budget)
+
+
+def set_deadline(when: float | None) -> None:
+    """From now on, a git call still running at `when` (time.monotonic()) is killed and raises GitTimeout."""
+    global _deadline
+    _deadline = when
+
+
+def _timeout() -> float | None:
+    return None if _deadline is None else max(0.0, _deadline - time.monotonic())
+
+
+def _timed_out(cmd: list[str]) -> GitTimeout:
+    return GitTimeout(cmd, -9, "it did not finish in time and was stopped")
+
+
 def call(
     args: Sequence[str],
     cwd: str | os.PathLike[str],
@@ -87,49 +105,56 @@ def call(
     Raises GitError unless the exit code is in `ok`. Without `input`, stdin is
     empty (a hook's stdin is never handed on to git).
     """
-    cmd = ["git", *args]
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=cwd,
-            env=git_env(),
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    except OSError as exc:  # no git on PATH, or cwd does not exist
-        raise GitError(cmd, 127, str(exc)) from exc
-    if proc.returncode not in tuple(ok):
-        raise GitError(cmd, proc.returncode, proc.stderr.decode("utf-8", "replace"))
-    return proc.returncode, proc.stdout, proc.stderr
+    return Pending(args, cwd, ok, input=input).result()
 
 
 class Pending:
     """A git call started now and collected later, so independent questions overlap.
 
-    `result()` returns and raises exactly as `call` does.
+    `result()` returns and raises exactly as `call` does. Under a deadline (`set_deadline`) git runs in a
+    process group of its own, so that what it started is stopped with it.
     """
 
-    def __init__(self, args: Sequence[str], cwd: str | os.PathLike[str], ok: Iterable[int] = (0,)) -> None:
+    def __init__(
+        self, args: Sequence[str], cwd: str | os.PathLike[str], ok: Iterable[int] = (0,), *, input: bytes | None = None
+    ) -> None:
         self.cmd = ["git", *args]
         self.ok = tuple(ok)
+        self.input = input
         self.error: GitError | None = None
+        self.group = _deadline is not None
         try:
             self.proc = subprocess.Popen(
-                self.cmd, cwd=cwd, env=git_env(),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                self.cmd, cwd=cwd, env=git_env(), process_group=0 if self.group else None,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             )  # fmt: skip
-        except OSError as exc:
+        except OSError as exc:  # no git on PATH, or cwd does not exist
             self.error = GitError(self.cmd, 127, str(exc))
 
     def result(self) -> tuple[int, bytes, bytes]:
         if self.error is not None:
             raise self.error
-        out, err = self.proc.communicate()
+        try:
+            out, err = self.proc.communicate(self.input, timeout=_timeout())
+        except subprocess.TimeoutExpired:
+            self._stop()
+            raise _timed_out(self.cmd) from None
         if self.proc.returncode not in self.ok:
             raise GitError(self.cmd, self.proc.returncode, err.decode("utf-8", "replace"))
         return self.proc.returncode, out, err
+
+    def _stop(self) -> None:
+        import signal
+
+        try:
+            if self.group:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
+        except OSError:
+            pass
+        self.proc.wait()  # not communicate(): a grandchild may hold the pipes open
 
 
 def run(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None) -> bytes:

@@ -66,3 +66,18 @@ def read_objects(repo: str | os.PathLike[str], oids: Sequence[str]) -> dict[str,
             contents[oid] = out[pos : pos + size]
             pos += size + 1
     return contents
+
+
+def ignored(repo: str | os.PathLike[str], paths: Sequence[str]) -> set[str]:
+    """Those of `paths` (repository-relative, untracked) the repository's ignore rules cover, in one call.
+
+    The rules are the repository's own: its .gitignore files and .git/info/exclude, not the user's
+    core.excludesFile (a file outside the repository, which an agent may be able to write). A tracked
+    path is never ignored (git check-ignore's default); a name is a path, never a pattern.
+    """
+    if not paths:
+        return set()
+    # check-ignore refuses GIT_LITERAL_PATHSPECS (git_env); it reads paths, not patterns, from --stdin anyway.
+    args = ["--no-literal-pathspecs", "-c", f"core.excludesFile={os.devnull}", "check-ignore", "-z", "--stdin"]
+    _, out, _ = call(args, repo, input=b"".join(os.fsencode(p) + b"\0" for p in paths), ok=(0, 1))
+    return set(nul_paths(out))

@@ -17,13 +17,22 @@ contract's `coordinator` names a lane or says `allow`.
 Where a path lies: its folders are resolved (symlinks followed, '.' and '..'
 collapsed), and the git top level of its nearest existing folder makes it
 repository-relative, whatever the payload's cwd. A symlink is judged twice:
-where it is and where it leads. A path in no governed repository (no git work
-tree, or one without a contract; `.git/` itself is no work tree) follows
+where it is and where it leads. A path in a work tree with no committed contract
+is judged by the enclosing governed work tree, if any; a path in none follows
 `outside_repo`. A folder that exists is judged by the files in it.
 
 Which contract: `Workspace.contract_in_force()`, as for `ownership check
---staged`: the one committed at HEAD; the working tree's only before the first
-commit or before any contract is committed.
+--staged`: the one committed at HEAD; in the repository the guard runs in, the
+working tree's only before the first commit or before any contract is
+committed (its first adoption: the contract being added protects itself). Any
+other repository (nested, or elsewhere) is governed only by a contract
+committed at its HEAD: `git init bob` plus an uncommitted `bob/ownership.yaml`
+governs nothing, and bob's paths stay the enclosing contract's.
+
+Whatever the contract says, the files that could switch the guard off are
+denied (guard/guarded.py), and its scratch space is open (`scratch:`): the
+system temp folder outside every governed repository, and unlisted paths git
+ignores. The decision runs within the time budget (guard/budget.py).
 """
 
 from __future__ import annotations
@@ -34,8 +43,9 @@ from dataclasses import dataclass
 from .. import git
 from ..core.engine import Engine
 from ..core.model import Contract, Rule
-from ..report.common import reason, sentence
+from ..report.common import reason, scratch, sentence
 from ..workspace import Workspace
+from . import budget
 from .protocol import FILE_TOOLS, GUARDED_TOOLS, Check, HookInput, Verdict
 
 MAX_FOLDER_FILES = 5000  # a bigger folder is judged as a folder, not file by file
@@ -63,17 +73,14 @@ def governed(ws: Workspace) -> Governed:
 
 
 def _has_contract(top: str) -> bool:
-    """Whether a repository has a contract, committed at HEAD or in its working tree."""
-    from ..sources import CONTRACT_CANDIDATES, WorkTreeReader, discover
+    """Whether a repository has a contract committed at HEAD (its working tree does not count), in one git call."""
+    from ..sources import CONTRACT_CANDIDATES
 
-    tree = WorkTreeReader(top)
-    if discover(tree) is not None or any(f.endswith(".md") for f in tree.files_under(".claude/agents")):
-        return True
-    if not git.has_head(top):
-        return False
-    return any(git.read_blob(top, "HEAD", c) is not None for c in CONTRACT_CANDIDATES) or any(
-        f.endswith(".md") for f in git.list_tree(top, "HEAD", ".claude/agents")
-    )
+    rc, out, _ = git.call(
+        ["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", "HEAD", *CONTRACT_CANDIDATES,
+         ".claude/agents"], top, ok=(0, 128),
+    )  # fmt: skip
+    return rc == 0 and any(f in CONTRACT_CANDIDATES or f.endswith(".md") for f in git.nul_paths(out))
 
 
 # --- deciding -----------------------------------------------------------------
@@ -102,7 +109,9 @@ class Guard:
         if top == self.main_top:
             return self.main()
         if top not in self._governed:
-            self._governed[top] = governed(Workspace(top)) if _has_contract(top) else None
+            found = governed(Workspace(top)) if _has_contract(top) else None
+            # Only a committed contract governs another repository (no first-adoption from its working tree).
+            self._governed[top] = found if found is not None and found.where.endswith(" at HEAD") else None
         return self._governed[top]
 
     def audit_log(self) -> str | None:
@@ -120,7 +129,9 @@ class Guard:
         adapted = hook.paths is not None or hook.command is not None  # another host's call (guard/adapters/)
         if hook.event != "PreToolUse" or (hook.tool not in GUARDED_TOOLS and not adapted):
             return Verdict(hook.event)
+        budget.note("reading the command" if hook.tool == "Bash" or hook.command is not None else "reading the paths")
         targets = self.targets(hook)
+        budget.note("judging the paths")
         writes, self._writes = self._writes, None
         if writes is not None:
             from .git_commands import relevant
@@ -182,6 +193,10 @@ class Guard:
             folder = parent
         top = self.top_of_folder(folder)
         governed = self.governed(top) if top else None
+        while top and governed is None and top != self.main_top:  # a work tree no contract governs: the enclosing one
+            parent = os.path.dirname(top)
+            top = self.top_of_folder(parent) if parent != top else None
+            governed = self.governed(top) if top else None
         if governed is None:
             return None
         relative = os.path.relpath(path, top).replace(os.sep, "/")
@@ -247,6 +262,9 @@ class Guard:
         located = self.locate(path)
         governed = located[0] if located else main
         kind, name, who = self.actor(governed.contract, hook)
+        guarded = self._always_protected(path, folder, located, link, who) if kind != "allow" else None
+        if guarded is not None:
+            return guarded
         if located is None:
             shown = path + "/" if folder else path
             if kind == "allow":
@@ -255,6 +273,12 @@ class Guard:
                 return self._unknown(shown, who, name, main, [])
             if main.contract.outside_repo == "allow":
                 return Check(shown, True, "outside_repo")
+            temp = _temp_scratch(path, main.contract)
+            if temp is not None:
+                said = sentence(
+                    who, _shown(shown, link), True, scratch("temp", _setting_source(main.contract), folder=temp)
+                )
+                return Check(shown, True, "scratch", None, "ownership: " + said)
             why = reason("outside_repo", False, source=_setting_source(main.contract))
             return Check(
                 shown, False, "outside_repo", None, "ownership: " + sentence(who, _shown(shown, link), False, why)
@@ -271,8 +295,9 @@ class Guard:
                 return Check(shown_path, True, "unknown_agent")
             return self._unknown(shown_path, who, name, governed, engine.owners(relative) if relative else [])
         decisions = list(self._decisions(engine, name, path, relative, folder, governed.contract))
+        ignored = self._ignored_scratch(governed, decisions)
         for file, decision in decisions:
-            if not decision.can_write:
+            if not decision.can_write and file not in ignored:
                 shown = shown_path if file == relative else file
                 if governed is not main and file != relative:
                     shown = os.path.join(governed.top, file)
@@ -281,8 +306,50 @@ class Guard:
                 why = reason(decision.access, False, decision.rule)
                 said = "ownership: " + sentence(who, note, False, why, engine.owners(file))
                 return Check(shown, False, decision.access, decision.rule, said)
-        first = decisions[0][1]
+        first_file, first = decisions[0]
+        if first_file in ignored:
+            why = scratch("ignored", _setting_source(governed.contract))
+            return Check(
+                shown_path, True, "scratch", None, "ownership: " + sentence(who, _shown(shown_path, link), True, why)
+            )
         return Check(shown_path, True, first.access, first.rule)
+
+    # --- what no contract opens, and the scratch space (guard/guarded.py) ---
+
+    def _always_protected(self, path: str, folder: bool, located, link: str | None, who: str) -> Check | None:
+        """The denial of a file that could switch the guard off, whatever the contract says; None for others."""
+        from .guarded import protection
+
+        git_dirs = (os.path.realpath(self.ws.info.git_dir),) if self.ws.in_git else ()
+        relative = located[1] if located else None
+        why = protection(path, folder, relative, git_dirs, self.main_top)
+        if why is None:
+            return None
+        if located is not None and located[0] is self._main:
+            shown = relative + "/" if folder and relative else relative or "."
+        elif self.main_top and path.startswith(self.main_top + os.sep):
+            shown = os.path.relpath(path, self.main_top).replace(os.sep, "/") + ("/" if folder else "")
+        else:
+            shown = path + ("/" if folder else "")
+        said = "ownership: " + sentence(who, _shown(shown, link), False, why, [])
+        return Check(shown, False, "protected", None, said)
+
+    def _ignored_scratch(self, governed: Governed, decisions: list) -> set[str]:
+        """The denied files that are scratch space: unlisted for every agent, ignored by git (`scratch.ignored`)."""
+        contract = governed.contract
+        if not contract.scratch_ignored:
+            return set()
+        engine = governed.engine
+        unlisted = {
+            file: decision.path
+            for file, decision in decisions
+            if not decision.can_write and decision.access == "unlisted"
+            and all(engine.decide(decision.path, other).access == "unlisted" for other in contract.names)
+        }  # fmt: skip
+        if not unlisted:
+            return set()
+        said = git.ignored(governed.top, sorted(set(unlisted.values())))
+        return {file for file, asked in unlisted.items() if asked in said}
 
     def _decisions(self, engine: Engine, name: str, path: str, relative: str, folder: bool, contract: Contract):
         """(path, decision) pairs that must all allow: the file, or each file of an existing folder."""
@@ -341,6 +408,15 @@ class Guard:
             lines.append(f"Parts of your agent file were not read as lanes ({len(unread)}); ask for them to be fixed:")
             lines += [f"  {w.location}: {w.message}" for w in unread[:5]]
         return "\n".join(lines)
+
+
+def _temp_scratch(path: str, contract: Contract) -> str | None:
+    """The system temp folder holding a path outside every governed repository, when `scratch.temp` opens it."""
+    if not contract.scratch_temp:
+        return None
+    from .guarded import temp_folder
+
+    return temp_folder(path)
 
 
 def _shown(path: str, link: str | None) -> str:

@@ -4,7 +4,8 @@
 it imports stay light (no YAML, exports or SARIF unless a contract must be read).
 The host's adapter (guard/adapters/) reads the payload into the guard's request
 and says the verdict the way that host obeys; Claude Code's errors keep their
-exit 2 and one line on stderr (cli/main.py prints them).
+exit 2 and one line on stderr (cli/main.py prints them). The decision runs
+under the time budget (guard/budget.py): in time, or refused in the host's form.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import json
 import os
 from collections.abc import Callable
 
-from ..errors import ContractErrors, OwnershipError
+from ..errors import ContractErrors, GitTimeout, OwnershipError
 from ..workspace import Workspace
+from . import budget
 from .decide import Guard
-from .protocol import POST_EVENTS, Check, HookInput, Verdict, audit_records
+from .protocol import POST_EVENTS, HookInput, Verdict, audit_records
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,23 +26,32 @@ if TYPE_CHECKING:
 
 
 def run(
-    ws: Workspace, data: bytes, write: Callable[[str], None], warn: Callable[[str], None],
+    ws: Workspace, read: Callable[[], bytes], write: Callable[[str], None], warn: Callable[[str], None],
     host_name: str = "claude", agent: str | None = None, pinned: bool = True,
 ) -> int:  # fmt: skip
-    """Judge the payload; `write` gets stdout, `warn` stderr; the exit code is the host's."""
+    """Judge the payload `read` returns; `write` gets stdout, `warn` stderr; the exit code is the host's."""
     from .adapters import get
 
     host = get(host_name)
+    watchdog = budget.start(host.fail)
     try:
-        answer, judge, hook, verdict = _judge(host, ws, data, agent, pinned)
+        answer, judge, hook, verdict = _judge(host, ws, read(), agent, pinned)
+    except GitTimeout:  # a git call outlived the budget and was stopped
+        answer, judge = host.fail(watchdog.message()), None
     except OwnershipError as exc:
+        watchdog.claim()
         if host.name == "claude":
             raise
         answer, judge = host.fail(_one_line(exc)), None
     except Exception as exc:  # a bug of ours: still a refusal, in the host's words
+        watchdog.claim()
         if host.name == "claude":
             raise
         answer, judge = host.fail(f"ownership: internal error: {type(exc).__name__}: {exc}; the call is refused"), None
+    except BaseException:  # interrupted: no answer, and no watchdog left behind
+        watchdog.claim()
+        raise
+    watchdog.claim()
     if answer.stdout:
         write(answer.stdout)
     if answer.stderr:
@@ -55,6 +66,7 @@ def _judge(
     host, ws: Workspace, data: bytes, agent: str | None, pinned: bool
 ) -> tuple[Answer, Guard, HookInput, Verdict]:
     payload = host.load(data)
+    budget.note("reading the contract")
     if not pinned and host.name != "claude":  # Claude Code's hook pins the project with -C "$CLAUDE_PROJECT_DIR"
         project = host.project(payload)
         if project and os.path.isdir(project) and os.path.realpath(project) != os.path.realpath(ws.cwd):
@@ -74,7 +86,7 @@ def _judge(
 
         verdict = after(judge, hook)
         return host.answer(verdict), judge, hook, verdict
-    verdict = _protect_hooks(judge, hook, judge.decide(hook))
+    verdict = judge.decide(hook)
     if hook.event == "PreToolUse" and not verdict.denied and _audited(hook):
         from .audit import before
 
@@ -87,28 +99,6 @@ def _audited(hook: HookInput) -> bool:
     from .protocol import GUARDED_TOOLS
 
     return hook.tool in GUARDED_TOOLS or hook.command is not None or hook.paths is not None
-
-
-def _protect_hooks(judge: Guard, hook: HookInput, verdict: Verdict) -> Verdict:
-    """A write to a host's hook configuration is denied to every agent (the coordinator with free hands excepted)."""
-    from .adapters.base import protected_hook_file
-
-    if hook.event != "PreToolUse" or not verdict.checks:
-        return verdict
-    extra = []
-    for target in judge.targets(hook):
-        located = judge.locate(os.path.normpath(target))
-        if located is None or not protected_hook_file(located[1] + ("/" if target.endswith("/") else "")):
-            continue
-        kind, name, who = judge.actor(located[0].contract, hook)
-        if kind == "allow":
-            continue
-        reason = (
-            f"ownership: {who} may not write {located[1]}: it holds an agent host's hooks, the guard's own "
-            "configuration (`ownership install`); owners: no agent (a person must change it)"
-        )
-        extra.append(Check(located[1], False, "protected", None, reason))
-    return Verdict(verdict.event, (*verdict.checks, *extra), verdict.context) if extra else verdict
 
 
 def _one_line(exc: OwnershipError) -> str:

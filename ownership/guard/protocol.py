@@ -102,7 +102,7 @@ class Check:
 
     path: str  # repository-relative (absolute outside the governed repositories); a folder ends with '/'
     allowed: bool
-    access: str  # a Decision's access, or coordinator | unknown_agent | outside_repo
+    access: str  # a Decision's access, or coordinator | unknown_agent | outside_repo | scratch
     rule: Rule | None = None
     reason: str = ""  # for Claude, when denied
 

@@ -29,8 +29,25 @@ DETAILS = {
     # The guard's own outcomes, and check's.
     "unknown_agent": "{unnamed} (agents: {agents}), and unknown_agent is {setting} ({source})",
     "outside_repo": "it lies outside every governed repository, and outside_repo is {setting} ({source})",
+    "scratch": "{what}, and scratch.{key} is true ({source})",
     "unidentified": "no agent identified, and the contract sets require_agent: true; name the agent "
     "with --agent, $OWNERSHIP_AGENT or an 'Agent:' trailer",
+}
+
+# The guard's scratch space (`scratch:`): what makes a path scratch, for DETAILS["scratch"]'s {what}.
+SCRATCH = {
+    "temp": "it lies in the system temp folder ({folder})",
+    "ignored": "git ignores it and no rule of the contract names it",
+}
+
+# What the guard always protects, whatever the contract says (`protected: <this>`): the files that could
+# switch the guard or the commit-time check off.
+ALWAYS_PROTECTED = {
+    "hooks": "it holds an agent host's hooks, the guard's own configuration (`ownership install`)",
+    "git": "it lies in the git folder ({folder}), where git keeps its hooks and settings and ownership its cache; "
+    "an agent changes a repository with git commands",
+    "commit_hooks": "it configures the git hooks that run `ownership check` at commit",
+    "git_config": "it holds git's settings for every repository of this user (core.hooksPath, core.excludesFile)",
 }
 
 
@@ -76,6 +93,16 @@ def detail(access: str, can_write: bool, rule: Rule | None = None, **facts: str)
 def reason(access: str, can_write: bool, rule: Rule | None = None, **facts: str) -> str:
     """`<access>: <detail>`: why a decision is what it is, the same words in every command."""
     return f"{access}: {detail(access, can_write, rule, **facts)}"
+
+
+def always_protected(kind: str, **facts: str) -> str:
+    """`protected: <why>` for a file the guard protects whatever the contract says (ALWAYS_PROTECTED)."""
+    return "protected: " + ALWAYS_PROTECTED[kind].format(**facts)
+
+
+def scratch(kind: str, source: str, **facts: str) -> str:
+    """`scratch: <why>`: a path every agent may write, as scratch space (SCRATCH, DETAILS["scratch"])."""
+    return reason("scratch", True, what=SCRATCH[kind].format(**facts), key=kind, source=source)
 
 
 def sentence(

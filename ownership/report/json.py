@@ -80,6 +80,7 @@ def lanes_json(engine: Engine, agents: list[Agent], files: dict[str, dict[str, l
     return {
         "root": engine.contract.root or ".",
         "unlisted": engine.contract.unlisted,
+        "scratch": {"temp": engine.contract.scratch_temp, "ignored": engine.contract.scratch_ignored},
         "agents": out,
         "protected": protected,
     }

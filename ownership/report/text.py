@@ -67,7 +67,7 @@ def can_write_summary(decisions: list[tuple[Decision, list[str]]]) -> str:
 
 def lanes_text(engine: Engine, agents: list[Agent], files: dict[str, dict[str, list[str]]] | None) -> str:
     contract = engine.contract
-    lines = [f"root: {contract.root or '.'}   unlisted paths: {contract.unlisted}"]
+    lines = [f"root: {contract.root or '.'}   unlisted paths: {contract.unlisted}" + _scratch_off(contract)]
     for agent in agents:
         lines.append("")
         lines.append(f"{agent.name}  ({agent.source}:{agent.line})")
@@ -88,6 +88,12 @@ def lanes_text(engine: Engine, agents: list[Agent], files: dict[str, dict[str, l
     for rule in contract.protected:
         lines.append(f"    {rule.pattern}  {rule.where}")
     return "\n".join(lines)
+
+
+def _scratch_off(contract) -> str:
+    """The scratch space the contract closes (`scratch:`; both open by default, and then not shown)."""
+    off = [key for key, on in (("temp", contract.scratch_temp), ("ignored", contract.scratch_ignored)) if not on]
+    return f"   scratch off: {', '.join(off)}" if off else ""
 
 
 # --- lint ------------------------------------------------------------------

@@ -20,11 +20,12 @@ from .yaml_safety import parse
 _TOP_KEYS = {
     "version", "root", "agent_files", "agents", "unlisted", "protected", "identity",
     "require_agent", "coordinator", "unknown_agent", "outside_repo", "audit_log", "vocabulary", "mcp_file_tools",
-    "restore",
+    "restore", "scratch",
 }  # fmt: skip
 DOCUMENTATION = {"readme.md", "index.md", "_index.md", "readme"}  # beside agent files, these are not agents
 _AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description"}
 _IDENTITY_KEYS = {"trailer", "branch", "authors", "signers", "unsigned", "contract_changes"}
+_SCRATCH_KEYS = {"temp", "ignored"}  # scratch: {temp: true, ignored: true}, both true by default
 
 
 def load(reader: Reader, path: str | None) -> Contract:
@@ -117,6 +118,7 @@ class _Loader(AgentFileReader):
             audit_log=self._optional_str(data, "audit_log", path, line),
             restore=self._bool(data, "restore", path, line),
             mcp_file_tools=self._mcp_file_tools(data.get("mcp_file_tools"), path, line),
+            **self._scratch(keys.get("scratch"), data.get("scratch"), path),
             warnings=tuple(self.warnings),
         )
 
@@ -216,6 +218,18 @@ class _Loader(AgentFileReader):
             self.error(source, line("mcp_file_tools"), shape)
             return ()
         return tuple((k, tuple(v)) for k, v in value.items())
+
+    def _scratch(self, entry, value, source: str) -> dict[str, bool]:
+        """`scratch: {temp: BOOL, ignored: BOOL}` → the Contract's scratch_temp and scratch_ignored (default true)."""
+        chosen = {"temp": True, "ignored": True}
+        keys = self._keys(entry[1], source, _SCRATCH_KEYS, "scratch") if entry is not None else {}
+        for key, (line, _) in keys.items():
+            given = value.get(key) if isinstance(value, dict) else None
+            if key in chosen and not isinstance(given, bool):
+                self.error(source, line, f"scratch.{key} must be true or false, not {excerpt(given)}")
+            elif key in chosen:
+                chosen[key] = given
+        return {"scratch_temp": chosen["temp"], "scratch_ignored": chosen["ignored"]}
 
     def _agent_or_allow(self, data: dict, key: str, names: set[str], source: str, line) -> str:
         value = data.get(key, "allow")

@@ -43,7 +43,7 @@ def test_the_bundled_contract_round_trips_equal(tmp_path: Path) -> None:
 def test_every_field_round_trips(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(
         "root: svc\nunlisted: allow\nrequire_agent: true\ncoordinator: a\nunknown_agent: allow\n"
-        "outside_repo: allow\naudit_log: log.jsonl\nrestore: true\nprotected: [x]\n"
+        "outside_repo: allow\naudit_log: log.jsonl\nrestore: true\nprotected: [x]\nscratch: {temp: false, ignored: false}\n"
         "identity: {trailer: By, branch: 'bot/<name>', authors: {Bot@x.org: a}}\n"
         "agents:\n  a: {owns: [src/**], reads: [lib/**], cannot_touch: [src/db/**], codeowner: '@o/a', description: d}\n"
         "agent_files: [m/*.md]\n",
@@ -57,6 +57,7 @@ def test_every_field_round_trips(tmp_path: Path) -> None:
     assert (
         contract.warnings and contract.identity.authors and contract.audit_log and contract.restore
     )  # the test covers these fields
+    assert not contract.scratch_temp and not contract.scratch_ignored  # and both away from their defaults
     cache.store(str(tmp_path), "k", contract)
     assert cache.load(str(tmp_path), "k") == contract
 
@@ -111,6 +112,8 @@ BAD_FIELDS = [
     ((9, 2), [["bot@example.com", "ghost"]]),
     ((4,), "x" * (1024 * 1024 + 1)),
     ((15,), [["fatal", "c", "m", None, None]]),
+    ((17,), "true"),  # scratch_temp
+    ((18,), None),  # scratch_ignored
 ]
 
 

@@ -194,6 +194,9 @@ def test_a_nested_repository_is_judged_by_its_own_contract(example: Repo, guard)
         f"ownership: api may not write {top}/data/a.csv: unknown_agent: api is not an agent of the contract (agents: db), "
         "and unknown_agent is deny (ownership.yaml); owners: db"
     ))  # fmt: skip
+    contract = example.path / "contract/ownership.yaml"  # the temp folder holding the test is no scratch space
+    contract.write_text(contract.read_text() + "scratch:\n  temp: false\n")
+    example.commit("no temp scratch")
     (example.path.parent / "plain").mkdir()
     bare = Repo(example.path.parent / "plain")
     bare.write({"x.txt": "x\n"}).commit()

@@ -137,7 +137,7 @@ def test_a_crash_inside_a_json_host_is_still_its_deny(example: Repo) -> None:
 
 def test_an_agent_may_not_rewrite_any_hosts_hook_configuration(example: Repo) -> None:
     reason = (
-        "ownership: api may not write .codex/hooks.json: it holds an agent host's hooks, the guard's own configuration "
+        "ownership: api may not write .codex/hooks.json: protected: it holds an agent host's hooks, the guard's own configuration "
         "(`ownership install`); owners: no agent (a person must change it)"
     )
     write = claude(example, "Write", {"file_path": absolute(example, ".codex/hooks.json"), "content": "{}"})
@@ -145,10 +145,10 @@ def test_an_agent_may_not_rewrite_any_hosts_hook_configuration(example: Repo) ->
     assert code == 0 and json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"].endswith(reason)
     patch = "*** Begin Patch\n*** Delete File: .cursor/hooks.json\n*** End Patch\n"
     code, out, _ = run(example, f"{EXE} guard --host codex", codex(example, "apply_patch", patch))
-    assert "may not write .cursor/hooks.json: it holds an agent host's hooks" in out
+    assert "may not write .cursor/hooks.json: protected: it holds an agent host's hooks" in out
     shell = claude(example, "Bash", {"command": "rm -rf .clinerules/hooks"})
     code, out, _ = run(example, f"{EXE} -C {example.path} guard", shell)
-    assert "may not write .clinerules/hooks: it holds an agent host's hooks" in out
+    assert "may not write .clinerules/hooks: protected: it holds an agent host's hooks" in out
     for command in ("rm -rf .github", "mv .kiro old"):  # a folder that holds them
         code, out, _ = run(example, f"{EXE} -C {example.path} guard", claude(example, "Bash", {"command": command}))
         assert "it holds an agent host's hooks" in out, command

@@ -299,3 +299,47 @@ def test_the_size_cap_is_1_mib_exactly(tmp_path: Path) -> None:
     assert errors_of(WorkTreeReader(tmp_path), "c.yaml") == [
         "c.yaml: larger than 1 MiB, the limit for a contract or agent file; shorten it or split it"
     ]
+
+
+# --- scratch: the guard's scratch space -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "temp", "ignored"),
+    [
+        ("agents: {a: {owns: [x]}}\n", True, True),  # both open by default
+        ("scratch: {temp: false}\nagents: {a: {owns: [x]}}\n", False, True),
+        ("scratch:\n  ignored: false\n  temp: true\nagents: {a: {owns: [x]}}\n", True, False),
+        ("scratch: {}\nagents: {a: {owns: [x]}}\n", True, True),
+    ],
+)
+def test_scratch_keys(tmp_path: Path, text: str, temp: bool, ignored: bool) -> None:
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    contract = load(WorkTreeReader(tmp_path), "c.yaml")
+    assert (contract.scratch_temp, contract.scratch_ignored) == (temp, ignored)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "agents: {a: {owns: [x]}}\nscratch:\n  temp: maybe\n",
+            ["c.yaml:3: scratch.temp must be true or false, not 'maybe'"],
+        ),
+        (
+            "agents: {a: {owns: [x]}}\nscratch:\n  ignored: 1\n",
+            ["c.yaml:3: scratch.ignored must be true or false, not 1"],
+        ),
+        (
+            "agents: {a: {owns: [x]}}\nscratch:\n  tmp: true\n",
+            ["c.yaml:3: unknown key 'tmp' in scratch; expected one of ignored, temp"],
+        ),
+        ("agents: {a: {owns: [x]}}\nscratch: true\n", ["c.yaml:2: scratch must be a mapping"]),
+        (
+            "agents: {a: {owns: [x]}}\nscratch: {temp: false, temp: true}\n",
+            ["c.yaml:2: 'temp' is given twice in scratch (first on line 2); keep one"],
+        ),
+    ],
+)
+def test_bad_scratch_keys_name_the_line(tmp_path: Path, text: str, expected: list[str]) -> None:
+    assert errors_of(write(tmp_path, {"c.yaml": text}), "c.yaml") == expected
