@@ -39,7 +39,7 @@ def hook(repo: Repo, event: str, call: str, agent: str | None = "alice", tool: s
     if agent:
         payload.update(agent_id="id-" + agent, agent_type=agent)
     out: list[str] = []
-    assert run(Workspace(str(repo.path)), json.dumps(payload).encode(), out.append, out.append) == 0
+    assert run(Workspace(str(repo.path)), lambda: json.dumps(payload).encode(), out.append, out.append) == 0
     return "".join(out)
 
 
@@ -189,7 +189,7 @@ def test_codex_gets_the_report_as_its_post_tool_use_block(lanes: Repo) -> None:
                    "tool_name": "Bash", "tool_input": {"command": "make"}, "tool_use_id": "c1", "agent_type": "alice",
                    **({"tool_response": "done"} if event == "PostToolUse" else {})}  # fmt: skip
         out: list[str] = []
-        assert run(Workspace(str(lanes.path)), json.dumps(payload).encode(), out.append, out.append, "codex") == 0
+        assert run(Workspace(str(lanes.path)), lambda: json.dumps(payload).encode(), out.append, out.append, "codex") == 0
         return "".join(out)
 
     assert codex("PreToolUse") == ""
