@@ -216,6 +216,8 @@ class Reader:
         ]
         if body is not None and body.type == "command":
             self.command(body, redirects)
+        elif body is not None and body.type in ("list", "pipeline") and redirects:
+            self.trailing(body, redirects)
         else:
             self.redirections(redirects)
             if body is not None:
@@ -223,6 +225,28 @@ class Reader:
         for child in node.children:
             if child.type == "heredoc_redirect":
                 self.heredoc_tail(child)
+
+    def trailing(self, node, redirects: list) -> None:
+        """tree-sitter-bash 0.25 hangs `a && b > f` and `a | b > f` as one redirected list; bash redirects b only."""
+        parts = node.named_children
+        last = parts[-1] if parts else None
+        for part in parts:
+            saved = self.state
+            if node.type == "pipeline":
+                self.state = saved.copy()  # every part of a pipeline runs in a subshell of its own
+            try:
+                if part is not last:
+                    self.statement(part)
+                elif part.type == "command":
+                    self.command(part, redirects)
+                elif part.type in ("list", "pipeline"):
+                    self.trailing(part, redirects)
+                else:
+                    self.redirections(redirects)
+                    self.statement(part)
+            finally:
+                if node.type == "pipeline":
+                    self.state = saved
 
     def heredoc_tail(self, node) -> None:
         """tree-sitter-bash hangs what follows `<<EOF` on the same line (`&& more`) under the heredoc node."""

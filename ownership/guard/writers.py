@@ -755,7 +755,8 @@ def git_changed(reader: Reader, what: str, args: list[str], cwd: str | None, lin
     if top is None:
         return  # not a work tree: git refuses to run there
     try:
-        rc, out, err = git.call(["-c", "core.quotePath=false", *args], cwd, ok=range(256))
+        # The agent's git reads pathspecs as patterns (the door sets GIT_LITERAL_PATHSPECS for its own calls).
+        rc, out, err = git.call(["--no-literal-pathspecs", "-c", "core.quotePath=false", *args], cwd, ok=range(256))
     except Exception as exc:  # no git: the command cannot run either, but say so
         reader.unknown.append(f"{what}: git cannot say which files it changes ({exc})")
         return
