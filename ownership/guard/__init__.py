@@ -2,7 +2,9 @@
 
 protocol.py    the hook's JSON in (HookInput, parse_input) and out (Check, Verdict), audit records
 decide.py      Guard: the contract in force, where each path lies, who acts, the decision
-shell.py       a Bash command → the paths it writes
+shell.py       a Bash command → the paths it writes (tree-sitter-bash), expansions bounded
+writers.py     the commands that change files, each read as it reads its operands
+paths.py       where a path lands: symlinks, then `..`, as the kernel resolves it
 powershell.py  a PowerShell command → the paths it writes, or a refusal naming the cmdlet
 patch.py       an apply_patch envelope → every file it adds, updates, deletes or moves to
 adapters/      one module a host (claude, codex, gemini, cursor, copilot, windsurf, cline, opencode, kiro):

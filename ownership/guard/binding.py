@@ -16,7 +16,7 @@ from dataclasses import replace
 from .. import git
 from ..errors import OwnershipError
 from ..workspace import Workspace
-from .git_commands import CommitCheck, IndexWrite, Refusal, hidden_variable, judge
+from .git_commands import CommitCheck, IndexWrite, Refusal, hidden_variable, judge, relevant
 from .protocol import Check
 
 
@@ -45,8 +45,8 @@ def binding_checks(guard, hook, commands, understood: bool, main) -> list[Check]
             elif acting is None:
                 continue
             elif isinstance(finding, CommitCheck):
-                if len(commands) > 1:  # what runs before the commit in the same call may stage more
-                    finding = replace(finding, scope="all")
+                if any(relevant(other) for other, _ in commands if other != argv):
+                    finding = replace(finding, scope="all")  # another git command of the same call may stage more
                 checks += _commit(guard, finding, acting, who)
             elif isinstance(finding, IndexWrite):
                 checks += _index(guard, finding, hook, acting, who, main)

@@ -48,8 +48,6 @@ from ..workspace import Workspace
 from . import budget
 from .protocol import FILE_TOOLS, GUARDED_TOOLS, Check, HookInput, Verdict
 
-MAX_FOLDER_FILES = 5000  # a bigger folder is judged as a folder, not file by file
-
 # --- the contract in force ----------------------------------------------------
 
 
@@ -133,6 +131,7 @@ class Guard:
         targets = self.targets(hook)
         budget.note("judging the paths")
         writes, self._writes = self._writes, None
+        unread = writes.unknown if writes is not None else ()
         if writes is not None:
             from .git_commands import relevant
 
@@ -142,10 +141,10 @@ class Guard:
                 writes = None
             elif not writes.understood and "git" not in text and "OWNERSHIP_AGENT" not in text:
                 writes = None
-        if not targets and writes is None:
+        if not targets and writes is None and not unread:
             return Verdict(hook.event)
         main = self.main()
-        checks: list[Check] = []
+        checks: list[Check] = self._unread(unread, hook, main)
         for target in targets:
             checks.extend(self.check(target, hook, main))
         if writes is not None:  # git commands judged as the agent really acting (guard/binding.py)
@@ -155,33 +154,73 @@ class Guard:
         return Verdict(hook.event, tuple(checks))
 
     def targets(self, hook: HookInput) -> list[str]:
-        """The absolute paths the tool call writes; a folder ends with '/'."""
+        """The absolute paths the tool call writes, folders resolved as the kernel resolves them; a folder ends with '/'.
+
+        A backslash is a separator only where the host's own paths use it (Windows, `os.sep`): on POSIX
+        `bob/..\\alice\\x.py` is a file with backslashes in its name inside bob/, and is judged there.
+        """
+        from .paths import place
+
         if hook.paths is not None:  # an existing folder is judged by its files
-            paths = [os.path.normpath(os.path.join(hook.cwd, p.replace("\\", "/"))) for p in hook.paths]
-            return [p + "/" if os.path.isdir(p) and p != "/" else p for p in paths]
+            found = [place(os.path.join(hook.cwd, p)) for p in hook.paths]
+            return [p + "/" if os.path.isdir(p) and p != "/" else p for p in found]
         if hook.tool == "Bash" or hook.command is not None:
             from .shell import written_paths
 
             def top(folder: str) -> str | None:
-                return self.top_of_folder(folder) if os.path.isdir(folder) else None
+                return self.top_of_folder(os.path.realpath(folder)) if os.path.isdir(folder) else None
 
             command = hook.shell_text
             self._writes = written_paths(command, hook.cwd, top)
             return list(self._writes.paths)
-        typed = hook.tool_input[FILE_TOOLS[hook.tool]].replace("\\", "/")  # Windows separators are accepted
-        path = os.path.normpath(os.path.join(hook.cwd, typed))
-        return [path + "/" if typed.endswith("/") and path != "/" else path]
+        typed = hook.tool_input[FILE_TOOLS[hook.tool]]
+        path = place(os.path.join(hook.cwd, typed))
+        return [path + "/" if typed.endswith(("/", os.sep)) and path != "/" else path]
 
     def check(self, target: str, hook: HookInput, main: Governed) -> list[Check]:
-        """The checks of one path: where it is, and where it leads when it is a symlink."""
+        """The checks of one path: where it is, where it leads when it is a symlink, its other hard-linked names."""
+        from .paths import leads as leads_to
+        from .paths import place as place_of
+
         folder = target.endswith("/") and target != "/"
-        bare = os.path.normpath(target)
-        place = os.path.join(os.path.realpath(os.path.dirname(bare)), os.path.basename(bare))
-        leads = os.path.realpath(bare)
+        bare = target.rstrip("/") or "/"
+        place = place_of(bare)
+        leads = leads_to(bare)
         checks = [self.check_one(place, folder, hook, main, None)]
         if leads != place:
             checks.append(self.check_one(leads, folder, hook, main, place))
+        for name in self._hard_links(leads, main):
+            checks.append(self.check_one(name, False, hook, main, None))
         return checks
+
+    def _hard_links(self, path: str, main: Governed) -> list[str]:
+        """The other names of a file with several hard links, found in its repository: a write changes them all."""
+        try:
+            stat = os.lstat(path)
+        except OSError:
+            return []
+        if stat.st_nlink < 2 or not os.path.isfile(path):
+            return []
+        located = self.locate(path)
+        top = located[0].top if located else None
+        if top is None:
+            return []
+        found = []
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if d != ".git"]
+            for name in filenames:
+                other = os.path.join(dirpath, name)
+                if other == path:
+                    continue
+                try:
+                    same = os.lstat(other)
+                except OSError:
+                    continue
+                if (same.st_dev, same.st_ino) == (stat.st_dev, stat.st_ino):
+                    found.append(other)
+            if len(found) >= stat.st_nlink - 1:
+                break
+        return found
 
     def locate(self, path: str) -> tuple[Governed, str] | None:
         """(governing repository, repository-relative path), or None outside every governed repository."""
@@ -352,15 +391,30 @@ class Guard:
         return {file for file, asked in unlisted.items() if asked in said}
 
     def _decisions(self, engine: Engine, name: str, path: str, relative: str, folder: bool, contract: Contract):
-        """(path, decision) pairs that must all allow: the file, or each file of an existing folder."""
+        """(path, decision) pairs that must all allow: the file, or every file of an existing folder, however many."""
         if relative == "":  # the whole repository, the contract's own files with it
             yield from ((f, engine.decide(f, name)) for f in contract.files)
-            return
         files = _files_in(path) if folder and os.path.isdir(path) else None
-        if files:
-            yield from ((relative + "/" + f, engine.decide(relative + "/" + f, name)) for f in files)
-        else:
-            yield relative, engine.decide(relative + "/" if folder else relative, name)
+        if not files:
+            if relative:
+                yield relative, engine.decide(relative + "/" if folder else relative, name)
+            return
+        from ..core.bulk import decisions_for
+
+        prefix = relative + "/" if relative else ""
+        decisions = decisions_for(engine, [prefix + f for f in files])
+        yield from ((decisions.paths[i], decisions.decide(i, name)) for i in range(len(files)))
+
+    def _unread(self, unread: tuple[str, ...], hook: HookInput, main: Governed) -> list[Check]:
+        """A write whose target the guard cannot know is denied, naming what it could not read."""
+        kind, name, who = self.actor(main.contract, hook)
+        if not unread or kind == "allow" or (kind == "unknown" and main.contract.unknown_agent == "allow"):
+            return []
+        return [
+            Check(f"`{what}`", False, "unreadable", None, f"ownership: {who} may not run this command: {what}; "
+                  "the guard denies a write it cannot place (write the path out, or split the command)")
+            for what in unread
+        ]  # fmt: skip
 
     def _unknown(self, shown: str, who: str, name: str | None, governed: Governed, owners: list[str]) -> Check:
         contract = governed.contract
@@ -434,17 +488,12 @@ def _section(title: str, rules: tuple[Rule, ...]) -> list[str]:
     return [title, *(f"  {r.pattern}  # {r.comment}" if r.comment else f"  {r.pattern}" for r in rules)]
 
 
-def _files_in(folder: str) -> list[str] | None:
-    """The files under an existing folder, relative to it and sorted, leaving out .git and nested work trees.
-
-    None when there are more than MAX_FOLDER_FILES: the folder is then judged as a folder.
-    """
+def _files_in(folder: str) -> list[str]:
+    """Every file under an existing folder, relative to it and sorted, leaving out .git and nested work trees."""
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         dirnames[:] = [d for d in dirnames if d != ".git" and not os.path.lexists(os.path.join(dirpath, d, ".git"))]
         found.extend(prefix + f for f in filenames if f != ".git")
-        if len(found) > MAX_FOLDER_FILES:
-            return None
     return sorted(found)

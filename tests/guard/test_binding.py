@@ -45,11 +45,9 @@ VARIABLE = "$OWNERSHIP_AGENT names db, but api is acting; a change made here car
          f"ownership: api may not run `an assignment OWNERSHIP_AGENT`: {VARIABLE}"),
         ("env -i OWNERSHIP_AGENT=db git commit -m users", f"ownership: api may not run `env OWNERSHIP_AGENT`: {VARIABLE}"),
         ("export OWNERSHIP_AGENT=db", f"ownership: api may not run `export OWNERSHIP_AGENT`: {VARIABLE}"),
-        ("OWNERSHIP_AGENT=$(cat who) git commit -m users",
-         "ownership: api may not run `OWNERSHIP_AGENT`: it sets OWNERSHIP_AGENT to a value known only when the "
-         "command runs\n"
-         "ownership: api may not run `git`: a word known only when the command runs stands before git, so the "
-         "guard cannot read it"),
+        ("OWNERSHIP_AGENT=$(cat who) git commit -m users",  # the grammar keeps the assignment a word of its own
+         "ownership: api may not run `an assignment OWNERSHIP_AGENT`: $OWNERSHIP_AGENT names whoever a value known "
+         "only when the command runs names, but api is acting; a change made here carries api's identity"),
         ("OWNERSHIP_AGENT=$(cat who); git commit -m users",
          "ownership: api may not run `OWNERSHIP_AGENT`: it sets OWNERSHIP_AGENT to a value known only when the "
          "command runs"),
@@ -117,6 +115,12 @@ VARIABLE = "$OWNERSHIP_AGENT names db, but api is acting; a change made here car
          "ownership: api may not run `git worktree add`: the branch agent/db/x names db, but api is acting; "
          "a change made here carries api's identity"),
         ("git commit -m 'users' ; eval \"$(printf 'git commit')\" (",
+         "ownership: api may not run this command: eval: the command it runs is known only when it runs "
+         "($(printf 'git commit')); the guard denies a write it cannot place (write the path out, or split the "
+         "command)\n"
+         "ownership: api may not run this command: the guard cannot read part of the command ('('), and it holds "
+         "the write command 'git'; the guard denies a write it cannot place (write the path out, or split the "
+         "command)\n"
          "ownership: api may not run `the command`: the guard cannot read this command, and it may run git"),
     ],
 )  # fmt: skip

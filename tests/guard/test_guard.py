@@ -410,6 +410,7 @@ def tree(tmp_path: Path) -> Path:
         (tmp_path / folder).mkdir(parents=True)
     for name in ("src/api/a.py", "src/api/b.py", "src/db/m.py", "build/out/x.o", "notes.txt"):
         (tmp_path / name).write_text("x\n")
+    (tmp_path / "script.sed").write_text("s/a/b/\n")
     (tmp_path / "fix.patch").write_text(
         "diff --git a/src/db/m.py b/src/db/m.py\n--- a/src/db/m.py\n+++ b/src/db/m.py\n@@ -1 +1 @@\n-x\n+y\n"
         "diff --git a/old.py b/new.py\nsimilarity index 100%\nrename from old.py\nrename to new.py\n"
@@ -435,11 +436,11 @@ BASH = [
     ("sed -n 's/a/b/p' src/db/m.py", [], []),
     ("cp src/api/a.py src/db/", ["src/db/a.py"], []),
     ("cp src/api/a.py src/db/copy.py", ["src/db/copy.py"], []),
-    ("cp -r src/api dest", ["dest/api/"], []),
+    ("cp -r src/api dest", ["dest/api/a.py", "dest/api/b.py"], []),  # the files the copy creates
     ("cp -t dest src/api/a.py src/db/m.py", ["dest/a.py", "dest/m.py"], []),
     ("cp --target-directory=dest notes.txt", ["dest/notes.txt"], []),
     ("mv src/api/a.py src/api/b.py dest", ["dest/a.py", "dest/b.py", "src/api/a.py", "src/api/b.py"], []),
-    ("mv -T src/api dest2", ["dest2/", "src/api/"], []),
+    ("mv -T src/api dest2", ["dest2/a.py", "dest2/b.py", "src/api/"], []),
     ("ln -sf ../src/api/a.py dest/link.py", ["dest/link.py"], []),
     ("ln -s src/api/a.py", ["a.py"], []),
     ("rm -rf build src/api/a.py", ["build/", "src/api/a.py"], []),
@@ -453,21 +454,16 @@ BASH = [
     ("cd src && touch db/n.py && cd .. && touch top.py", ["src/db/n.py", "top.py"], []),
     ("(cd src/db && touch inner.py); touch outer.py", ["src/db/inner.py", "outer.py"], []),
     ("pushd src >/dev/null && touch p.py", ["src/p.py"], []),
-    ('cd "$DIR" && touch a.py /abs.py', ["/abs.py"], ["a.py (relative to an unknown folder)"]),
+    ('cd "$DIR" && touch a.py /abs.py', ["/abs.py"], ["'a.py': relative to a folder known only when the command runs"]),
     ("sudo -u www env -i PATH=/bin A=1 rm -f notes.txt", ["notes.txt"], []),
     ("env -C src touch e.py", ["src/e.py"], []),
     ("command rm notes.txt; command -v rm", ["notes.txt"], []),
     ("nohup nice -n 5 timeout -s KILL 10 touch t.py &", ["t.py"], []),
     ("LANG=C time -p touch t.py", ["t.py"], []),
     ("find . -name '*.pyc' -print0 | xargs -0 rm -f keep.txt", ["keep.txt"], []),
-    ("ls | xargs -I{} cp {} dest/{}", [], ["$(...)"]),
-    ("ls | xargs cp -t dest", [], ["cp: sources come from xargs"]),
-    ("git checkout -- src/db/m.py", ["src/db/m.py"], []),
-    ("git checkout main", [], []),  # a branch: not understood as paths
-    ("git checkout notes.txt", ["notes.txt"], []),  # exists: a path
-    ("git checkout HEAD~2 src/api/a.py src/gone.py", ["src/api/a.py", "src/gone.py"], []),
+    ("ls | xargs -I{} cp {} dest/{}", [], ["'dest/{}': a path known only when the command runs"]),
+    ("ls | xargs cp -t dest", [], ["cp: its sources come from xargs, known only when it runs"]),
     ("git checkout -b feature", [], []),
-    ("git -C src restore --source=HEAD --staged db/m.py", ["src/db/m.py"], []),
     ("git rm -r --cached build", ["build/"], []),
     ("git rm -n notes.txt", [], []),
     ("git mv src/api/a.py dest/", ["dest/a.py", "src/api/a.py"], []),
@@ -475,19 +471,27 @@ BASH = [
     ("git apply --check fix.patch", [], []),
     ("git apply <<'EOF'\n--- a/src/api/a.py\n+++ b/src/api/a.py\n@@ -1 +1 @@\n-x\n+y\nEOF", ["src/api/a.py"], []),
     ("git apply --directory=sub -p1 < fix.patch", ["sub/src/db/m.py", "sub/old.py", "sub/new.py"], []),
-    ("curl -s https://x | git apply", [], ["git apply: the patch comes from stdin"]),
+    ("curl -s https://x | git apply", [], ["git apply: the patch comes from stdin, known only when it runs"]),
     ("cat > gen.py <<EOF\nrm -rf /\nit's data\nEOF\ntouch after.py", ["gen.py", "after.py"], []),
     ("cat <<-'EOF' > tabbed.txt\n\tbody\n\tEOF", ["tabbed.txt"], []),
-    ('echo $(rm -rf build) > "$OUT"', ["build/"], ["$OUT"]),
+    (
+        'echo $(rm -rf build) > "$OUT"',
+        ["build/"],
+        ["the redirection '> $OUT': a path known only when the command runs"],
+    ),
     ("x=$(touch made.py) && echo $x", ["made.py"], []),
     ("diff <(sort a) <(sort b) > d.txt", ["d.txt"], []),
     ("echo >(gzip > out.gz)", ["out.gz"], []),
-    ("cp notes.txt $(pwd)/dest/", [], ["$(...)"]),
+    ("cp notes.txt $(pwd)/dest/", [], ["'$(pwd)/dest/': a path known only when the command runs"]),
     ("[[ $a > 5 ]] && echo yes; (( n > 3 )) && echo $((n > 2))", [], []),
-    ('for f in *.py; do sed -i s/a/b/ "$f"; done > loop.log', ["loop.log"], ["$f"]),
+    ('for f in src/api/*.py; do sed -i s/a/b/ "$f"; done > loop.log', ["loop.log", "src/api/a.py", "src/api/b.py"], []),
     ("if true; then touch then.py; else rm -f else.py; fi", ["then.py", "else.py"], []),
     ("python -c \"open('x.py', 'w')\"; npm run build; make", [], []),  # not understood: nothing, allowed
-    ("echo 'unclosed > out.txt", [], ["the command: no closing quotation"]),
+    (
+        "echo 'unclosed > out.txt",
+        [],
+        ["the guard cannot read part of the command (\" 'unclosed > out.txt\"), and it holds the write operator '>'"],
+    ),
     ("echo a \\\n  > continued.txt", ["continued.txt"], []),
     ('echo "two\nlines" > quoted.txt', ["quoted.txt"], []),
     ("touch ~/home.txt", ["~/home.txt"], []),
@@ -507,18 +511,19 @@ def test_bash_written_paths(tree: Path, command: str, paths: list[str], unknown:
     assert (sorted(found.paths), list(found.unknown)) == (sorted(where(p) for p in paths), unknown)
 
 
-def test_quoted_operators_read_as_operators_an_error_towards_denying(tree: Path) -> None:
-    """shlex does not say whether an operator was quoted: `grep '>' notes.txt` reads as a redirection."""
-    assert written_paths("grep '>' notes.txt", str(tree)).paths == (str(tree / "notes.txt"),)
+def test_a_quoted_operator_is_a_word(tree: Path) -> None:
+    """The grammar knows `'>'` is quoted: `grep '>' notes.txt` writes nothing (the shlex reader read a redirection)."""
+    assert written_paths("grep '>' notes.txt", str(tree)).paths == ()
 
 
-def test_bashlex_is_not_imported(example: Repo) -> None:
-    """The Bash reader uses the standard library's shlex: bashlex's import alone costs about 65 ms."""
+def test_the_grammar_is_imported_only_to_read_a_command(example: Repo) -> None:
+    """tree-sitter loads when a Bash command is judged, never on import; bashlex (156 ms, GPL) never."""
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, ownership.guard.shell; print('bashlex' in sys.modules)"],
+        [sys.executable, "-c", "import sys, ownership.guard.shell, ownership.guard.decide; "
+         "print('tree_sitter' in sys.modules, 'bashlex' in sys.modules)"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert proc.stdout == "False\n"
+    assert proc.stdout == "False False\n"
 
 
 def test_a_decision_costs_few_git_processes(example: Repo, tmp_path: Path) -> None:
