@@ -70,6 +70,10 @@ def _judge(
     if agent:
         hook = HookInput(**{**hook.__dict__, "agent_type": agent})
     verdict = _protect_hooks(judge, hook, judge.decide(hook))
+    if host.name == "claude":
+        from .wrap import sandboxed
+
+        verdict = sandboxed(judge, hook, verdict)
     return host.answer(verdict), judge, hook, verdict
 
 
