@@ -42,11 +42,11 @@ import tempfile
 from dataclasses import dataclass
 
 from .. import git
-from ..git.door import nul_paths
 from ..core.bulk import decisions_for
 from ..core.engine import Engine
 from ..core.globs import GlobError, translate
 from ..core.model import Contract
+from ..git.door import nul_paths
 from .adapters.base import protected_hook_file
 from .sandbox import FILE_WRITE, FOLDER_WRITE, IOCTL_DEV, READ, TRUNCATE, WRITE_FILE, Grant
 
