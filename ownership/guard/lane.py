@@ -47,7 +47,7 @@ from ..core.engine import Engine
 from ..core.globs import GlobError, translate
 from ..core.model import Contract
 from ..git.door import nul_paths
-from .adapters.base import protected_hook_file
+from .adapters.base import HOOK_FILES
 from .sandbox import FILE_WRITE, FOLDER_WRITE, IOCTL_DEV, READ, TRUNCATE, WRITE_FILE, Grant
 
 PROBE = "ownership-sandbox-probe"  # a name no pattern spells out: what a new path is judged as
@@ -89,10 +89,11 @@ def lane_of(
     existing = list(dict.fromkeys(p.rstrip("/") for p in listed))  # 'sub/': an untracked repository
     decisions = decisions_for(engine, existing)
     writable = decisions.writable(agent)
-    fixed = [*contract.files, *FIXED]
+    fixed = Fixed([*contract.files, *FIXED])
+    kinds = {i: _kind(top, existing[i]) for i in writable}  # one lstat each: 'lone', 'linked' or 'other'
     blocked = {""}  # folders holding a file the agent may not write (or one linked elsewhere too)
     for index, path in enumerate(existing):
-        if index not in writable or _fixed(path, fixed) or _linked(top, path):
+        if index not in writable or kinds[index] == "linked" or fixed(path):
             folder = os.path.dirname(path)
             while folder not in blocked:
                 blocked.add(folder)
@@ -100,16 +101,24 @@ def lane_of(
     candidates = {os.path.dirname(p) for p in existing} | set(_owned_prefixes(engine, agent))
     candidates |= {a for c in list(candidates) for a in _ancestors(c)}
     folders: list[str] = []
+    granted: set[str] = set()
     for folder in sorted(candidates - blocked, key=lambda f: (f.count("/"), f)):
-        if any(folder.startswith(g + "/") for g in folders):
+        if any(a in granted for a in _ancestors(folder)):
             continue
-        if _fixed(folder, fixed) or not _real_folder(top, folder) or not _new_paths_writable(engine, agent, folder):
+        if fixed(folder) or not _real_folder(top, folder) or not _new_paths_writable(engine, agent, folder):
             continue
         folders.append(folder)
+        granted.add(folder)
+    real = {}  # folder -> whether it lies where it is named (no symlink on the way)
     files = []
     for index in sorted(writable):
         path = existing[index]
-        if not any(path.startswith(g + "/") for g in folders) and not _fixed(path, fixed) and _lone_file(top, path):
+        if kinds[index] != "lone" or fixed(path) or any(a in granted for a in _ancestors(path)):
+            continue
+        folder = os.path.dirname(path)
+        if folder not in real:
+            real[folder] = folder == "" or _real_folder(top, folder)
+        if real[folder]:
             files.append(path)
     git_dirs, pins = _git_folders(top) if git_writable else ((), ())
     scratch: list[str] = []
@@ -135,36 +144,38 @@ def _ancestors(folder: str):
         yield folder
 
 
-def _fixed(path: str, fixed: list[str]) -> bool:
-    """Whether a repository-relative path is, holds or lies in a path no agent's command may write."""
-    if path in ("", ".git") or path.startswith(".git/") or protected_hook_file(path):
-        return True
-    return any(f == path or f.startswith(path + "/") for f in fixed)
+class Fixed:
+    """Paths no agent's command may write: `fixed(path)` when a repository-relative path is, holds or lies in one.
+
+    The contract's files and FIXED given; every host's hook settings and `.git` always.
+    """
+
+    def __init__(self, files: list[str]) -> None:
+        self.exact = {*files, *(f.rstrip("/") for f in HOOK_FILES), ".git"}
+        self.folders = {".git", *(f.rstrip("/") for f in HOOK_FILES if f.endswith("/"))}
+        self.above = {a for f in self.exact for a in _ancestors(f)}
+
+    def __call__(self, path: str) -> bool:
+        if path in self.exact or path in self.above:
+            return True
+        return any(a in self.folders for a in _ancestors(path))
 
 
-def _linked(top: str, path: str) -> bool:
-    """A file with another hard link: writing it here writes it there too."""
+def _kind(top: str, path: str) -> str:
+    """'lone' for a regular file with one link, 'linked' for one with more (writing it writes the others)."""
     try:
         info = os.lstat(os.path.join(top, path))
     except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_nlink > 1
+        return "other"
+    if not stat.S_ISREG(info.st_mode):
+        return "other"
+    return "lone" if info.st_nlink == 1 else "linked"
 
 
 def _real_folder(top: str, folder: str) -> bool:
     """A folder that exists where it is named: no symlink on the way (a grant would follow it out)."""
     full = os.path.join(top, folder)
     return os.path.isdir(full) and os.path.realpath(full) == full
-
-
-def _lone_file(top: str, path: str) -> bool:
-    """A regular file with one link, at its real place."""
-    full = os.path.join(top, path)
-    try:
-        info = os.lstat(full)
-    except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and os.path.realpath(full) == full
 
 
 def _owned_prefixes(engine: Engine, agent: str) -> list[str]:
@@ -302,7 +313,7 @@ def _beside(root: str, holding: list[str]) -> list[str]:
     return found
 
 
-def _ignored_folders(top: str, engine: Engine, fixed: list[str], granted: list[str]) -> list[str]:
+def _ignored_folders(top: str, engine: Engine, fixed: Fixed, granted: list[str]) -> list[str]:
     """The folders git ignores (existing now) that no rule anchored at the top reaches into."""
     found = []
     every = []
@@ -313,7 +324,7 @@ def _ignored_folders(top: str, engine: Engine, fixed: list[str], granted: list[s
         if not entry.endswith("/"):
             continue
         folder = entry.rstrip("/")
-        if any(folder.startswith(g + "/") for g in granted) or _fixed(folder, fixed) or not _real_folder(top, folder):
+        if any(folder.startswith(g + "/") for g in granted) or fixed(folder) or not _real_folder(top, folder):
             continue
         relative = engine.governed(folder)
         if _reaches(engine.protected.globs, folder, engine.ignorecase):

@@ -163,6 +163,8 @@ def restrict(grants: list[Grant], pins: list[str]) -> None:
 def _add(libc, ruleset: int, path: str, rights: int) -> None:
     try:  # O_NOFOLLOW: a symlink is never granted in place of what it names
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return  # gone since the lane was drawn (another process's temp file): nothing to grant
     except OSError as exc:
         raise SandboxError(f"{path}: cannot be opened to grant it ({exc.strerror})") from None
     try:

@@ -249,7 +249,7 @@ def test_the_guards_updated_input_enforces_the_lane_when_run_as_claude_code_runs
         "cat > alice/q <<'EOF'\n$HOME `x` 'y'\nEOF",
         "echo ünïcødé ✓ > alice/q",
         "x=1\nif [ $x = 1 ]; then echo multi > alice/q; fi",
-    ],  # fmt: skip
+    ],
 )
 def test_the_wrapped_command_runs_exactly_the_original(lanes: Repo, command: str) -> None:
     wrapped = guard_answer(lanes, command)["hookSpecificOutput"]["updatedInput"]["command"]
