@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     guard = median_ms([ownership, "-C", str(repo), "guard"], repo, options.runs, payload)
     print(f"Per Bash call, Landlock ABI {abi}, {options.files} files, median of {options.runs}:")
     print(f"  floor: bash -c true                                  {floor:7.1f} ms")
-    print(f"  ownership sandbox --agent alice -- bash -c true      {sandbox:7.1f} ms  ({sandbox / floor:.1f}x the floor)")
+    print(
+        f"  ownership sandbox --agent alice -- bash -c true      {sandbox:7.1f} ms  ({sandbox / floor:.1f}x the floor)"
+    )
     print(f"  guard decision for alice's Bash call (wrapped)       {guard:7.1f} ms")
     print(f"  guard + sandbox, what one call pays                  {guard + sandbox:7.1f} ms")
     return 0

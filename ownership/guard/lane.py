@@ -94,10 +94,10 @@ def lane_of(
     blocked = {""}  # folders holding a file the agent may not write (or one linked elsewhere too)
     for index, path in enumerate(existing):
         if index not in writable or kinds[index] == "linked" or fixed(path):
-            folder = os.path.dirname(path)
-            while folder not in blocked:
+            for folder in _ancestors(path):
+                if folder in blocked:
+                    break
                 blocked.add(folder)
-                folder = os.path.dirname(folder)
     candidates = {os.path.dirname(p) for p in existing} | set(_owned_prefixes(engine, agent))
     candidates |= {a for c in list(candidates) for a in _ancestors(c)}
     folders: list[str] = []
@@ -138,10 +138,14 @@ def _listed(top: str, options: list[str]) -> list[str]:
     return nul_paths(git.run(["ls-files", "-z", *options], top))
 
 
-def _ancestors(folder: str):
-    while folder:
-        folder = os.path.dirname(folder)
-        yield folder
+def _ancestors(path: str):
+    """The folders above a repository-relative path, innermost first, ending with '' (the top)."""
+    at = path.rfind("/")
+    while at > 0:
+        yield path[:at]
+        at = path.rfind("/", 0, at)
+    if path:
+        yield ""
 
 
 class Fixed:
@@ -154,11 +158,12 @@ class Fixed:
         self.exact = {*files, *(f.rstrip("/") for f in HOOK_FILES), ".git"}
         self.folders = {".git", *(f.rstrip("/") for f in HOOK_FILES if f.endswith("/"))}
         self.above = {a for f in self.exact for a in _ancestors(f)}
+        self.heads = {f.partition("/")[0] for f in self.folders}
 
     def __call__(self, path: str) -> bool:
         if path in self.exact or path in self.above:
             return True
-        return any(a in self.folders for a in _ancestors(path))
+        return path.partition("/")[0] in self.heads and any(a in self.folders for a in _ancestors(path))
 
 
 def _kind(top: str, path: str) -> str:
