@@ -67,3 +67,26 @@ codeowner: "@example/{name}"
 
 def agent_file(name: str, owns: list[str], reads: list[str] = (), cannot: list[str] = ()) -> str:
     return AGENT_FILE.format(name=name, owns="\n".join(owns), reads="\n".join(reads), cannot="\n".join(cannot))
+
+
+def sandboxed_as_allowed(out: str, payload: bytes) -> str:
+    """The guard's stdout, with an allowed call wrapped in `ownership sandbox` read as allowed ('').
+
+    Checks that the wrapped command is exactly the payload's, run in its agent's sandbox (guard/wrap.py).
+    """
+    import json
+    import os
+
+    from ownership.guard.wrap import wrap_command
+
+    body = json.loads(out).get("hookSpecificOutput", {}) if out else {}
+    if set(body) != {"hookEventName", "updatedInput"}:
+        return out
+    sent = json.loads(payload)
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=sent["cwd"], capture_output=True, text=True)
+    agent = sent["agent_type"].rsplit(":", 1)[-1]
+    command = wrap_command(
+        sent["tool_name"], sent["tool_input"]["command"], agent, os.path.realpath(top.stdout.strip())
+    )
+    assert body["updatedInput"] == {**sent["tool_input"], "command": command}
+    return ""

@@ -14,6 +14,7 @@ from .agents import doctor, guard, install
 from .check import check
 from .ecosystem import export_group, import_group, init, map_command
 from .queries import can_write, explain, lanes, lint
+from .sandbox import sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,7 +30,7 @@ def cli(ctx: click.Context, contract: str | None, directory: str) -> None:
 
 
 QUERIES = (explain, can_write, lanes, lint)
-AGENTS = (guard, install, doctor)
+AGENTS = (guard, install, doctor, sandbox)
 ECOSYSTEM = (export_group, import_group, init, map_command)
 for command in (*QUERIES, check, *AGENTS, *ECOSYSTEM):
     cli.add_command(command)

@@ -23,6 +23,10 @@ def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
     problems = _claude(ws, echo)
     if problems < 0:
         return 1
+    from .sandbox import sandbox_lines
+
+    for line in sandbox_lines():
+        echo(line)
     problems += _other_hosts(ws, echo)
     echo("doctor: the guard is installed and works" if not problems else f"doctor: {problems} problem(s)")
     return 0 if not problems else 1
@@ -200,6 +204,9 @@ def _probe(ws: Workspace, command: str, expected: str, what: str, payload: bytes
         return 0
     if proc.returncode == 0 and expected == "allow" and answer is None:
         echo(f"allowed as expected: {what} ({took:.0f} ms)")
+        return 0
+    if proc.returncode == 0 and expected == "allow" and answer and set(answer) == {"hookEventName", "updatedInput"}:
+        echo(f"allowed as expected, inside the OS sandbox: {what} ({took:.0f} ms)")
         return 0
     should = "denied" if expected == "deny" else "allowed"
     echo(f"FAILED: {what} should be {should}; the command exited {proc.returncode}")

@@ -87,6 +87,10 @@ def _judge(
         verdict = after(judge, hook)
         return host.answer(verdict), judge, hook, verdict
     verdict = judge.decide(hook)
+    if host.name == "claude":  # an allowed command runs inside the agent's OS lane (guard/wrap.py)
+        from .wrap import sandboxed
+
+        verdict = sandboxed(judge, hook, verdict)
     if hook.event == "PreToolUse" and not verdict.denied and _audited(hook):
         from .audit import before
 

@@ -112,6 +112,7 @@ class Verdict:
     event: str
     checks: tuple[Check, ...] = ()
     context: str | None = None  # SubagentStart: the lane to announce
+    updated_input: dict | None = None  # PreToolUse allowed: the tool input to run instead (guard/wrap.py)
 
     @property
     def denied(self) -> tuple[Check, ...]:
@@ -132,6 +133,8 @@ class Verdict:
                     "permissionDecisionReason": reason,
                 }
             }
+        if self.updated_input is not None:  # no permissionDecision: the user's permission rules still apply
+            return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": self.updated_input}}
         return None
 
 

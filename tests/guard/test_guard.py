@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from ownership.cli import main
+from ownership.guard.sandbox import sandbox_lines
 from ownership.guard.shell import written_paths
-from tests.support import GUARD_PAYLOADS, TOP, Repo
+from tests.support import GUARD_PAYLOADS, TOP, Repo, sandboxed_as_allowed
 
 CORPUS = sorted(GUARD_PAYLOADS.glob("*.json"))
 EXE = str(Path(sys.executable).with_name("ownership"))
@@ -100,7 +101,8 @@ def test_corpus(case_file: Path, example: Repo, tmp_path: Path, guard) -> None:
             {"hookSpecificOutput": {"hookEventName": "SubagentStart", "additionalContext": case["context"]}}
         )
         expected += "\n"
-    assert guard(example, data) == (case["exit"], expected, _fill(case["stderr"], places))
+    code, out, err = guard(example, data)
+    assert (code, sandboxed_as_allowed(out, data), err) == (case["exit"], expected, _fill(case["stderr"], places))
 
 
 def test_corpus_covers_the_issue() -> None:
@@ -361,6 +363,7 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
         "  with an agent_id but no agent_type: an agent the harness did not name (agent_id without agent_type)",
         "  clues after the payload's agent_type, strongest first: $OWNERSHIP_AGENT: unset, "
         "git config ownership.agent: unset, branch: main",
+        *sandbox_lines(),
         "not installed (no folder of theirs here): codex, gemini, cursor, copilot, windsurf, cline, opencode, kiro",
         "doctor: the guard is installed and works",
     ]

@@ -35,7 +35,7 @@ def guard(top: Path, data: bytes, **env: str) -> tuple[int, str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "OWNERSHIP_"))}
     proc = subprocess.run([EXE, "-C", str(top), "guard"], input=data, capture_output=True, env={**environ, **env})
     out = proc.stdout.decode()
-    reason = json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"] if out else ""
+    reason = json.loads(out)["hookSpecificOutput"].get("permissionDecisionReason", "") if out else ""  # "": allowed
     return proc.returncode, reason, proc.stderr.decode()
 
 

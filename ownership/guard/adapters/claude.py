@@ -77,9 +77,12 @@ class Claude(Host):
         if not out.strip():
             return "allow"
         try:
-            said = json.loads(out)["hookSpecificOutput"]["permissionDecision"]
-        except (ValueError, KeyError, TypeError):
+            body = json.loads(out)["hookSpecificOutput"]
+            said = body.get("permissionDecision")
+        except (ValueError, KeyError, TypeError, AttributeError):
             return "unclear"
+        if said is None and "updatedInput" in body:
+            return "allow"  # the command wrapped in the sandbox (guard/wrap.py); the user's rules still apply
         return "deny" if said == "deny" else "unclear"
 
 
