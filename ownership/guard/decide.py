@@ -132,6 +132,8 @@ class Guard:
         budget.note("judging the paths")
         writes, self._writes = self._writes, None
         unread = writes.unknown if writes is not None else ()
+        if writes is not None and writes.late and self.sandbox_agent(hook) is None:
+            unread = (*unread, *writes.late)  # in the OS sandbox the kernel places a write known only at run time
         if writes is not None:
             from .git_commands import relevant
 
@@ -152,6 +154,21 @@ class Guard:
 
             checks.extend(binding_checks(self, hook, writes.commands, writes.understood, main))
         return Verdict(hook.event, tuple(checks))
+
+    def sandbox_agent(self, hook: HookInput) -> str | None:
+        """The agent whose OS sandbox this call runs in when it is allowed (guard/wrap.py); None: it runs unwrapped.
+
+        `OWNERSHIP_SANDBOX=off` in the environment the host runs its hooks in (the person's: an agent's command
+        cannot change its host's environment) leaves commands unwrapped, judged by reading and the audit.
+        """
+        if hook.event != "PreToolUse" or hook.tool not in ("Bash", "PowerShell") or hook.command is not None:
+            return None  # only Claude Code's own tools are wrapped (`command` is another host's, guard/adapters/)
+        from .sandbox import landlock_abi, sandbox_off
+
+        if sandbox_off() or not landlock_abi()[0]:
+            return None
+        kind, name, _ = self.actor(self.main().contract, hook)
+        return name if kind == "agent" else None
 
     def targets(self, hook: HookInput) -> list[str]:
         """The absolute paths the tool call writes, folders resolved as the kernel resolves them; a folder ends with '/'.

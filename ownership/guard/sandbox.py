@@ -244,14 +244,22 @@ def _pin(path: str) -> None:
         raise SandboxError(f"{path}: cannot be made read-only (remount: {os.strerror(ctypes.get_errno())})")
 
 
+def sandbox_off() -> bool:
+    """Whether the person switched the OS sandbox off for the hooks (`OWNERSHIP_SANDBOX=off` in their environment)."""
+    return os.environ.get("OWNERSHIP_SANDBOX", "").strip().lower() in ("off", "0", "false", "no")
+
+
 def sandbox_lines() -> list[str]:
     """What `ownership doctor` says about the OS sandbox here."""
     abi, why = landlock_abi()
+    if sandbox_off():
+        abi, why = 0, "OWNERSHIP_SANDBOX=off is set"
     if not abi:
         return [
             f"OS SANDBOX UNAVAILABLE: {why}.",
-            "  The guard falls back to reading commands: a write it cannot read in a Bash or PowerShell command",
-            "  goes through, and only `ownership check` (at commit, in CI) finds it.",
+            "  The guard falls back to reading commands: a write whose target it cannot place is denied, and a",
+            "  write it cannot see at all (`python -c`, a script) goes through; the audit after the call reports",
+            "  it, and `ownership check` (at commit, in CI) finds it.",
         ]
     lines = [f"OS sandbox: Landlock ABI {abi}: agents' Bash and PowerShell commands run in `ownership sandbox`,"]
     lines.append("  writing only their lane, the temp folders and the folders git ignores")

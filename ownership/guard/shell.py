@@ -64,11 +64,14 @@ _SHELLS = {"bash", "sh", "dash", "zsh", "ksh"}
 @dataclass(frozen=True)
 class Writes:
     paths: tuple[str, ...]  # absolute, folders resolved; a folder ends with '/'
-    unknown: tuple[str, ...]  # writes whose target cannot be known: each a reason the guard denies
+    unknown: tuple[str, ...]  # what the guard cannot read (too big, unparsed writes, code known at run time): denied
     # Every simple command as expanded (assignments and prefixes kept) with its working folder, for
     # guard/git_commands.py; a part known only at run time keeps its source text ('$x', '$(...)').
     commands: tuple[tuple[tuple[str, ...], str | None], ...] = ()
     understood: bool = True  # False when part of the command could not be parsed
+    # Writes whose target is known only at run time ('> "$t"'): denied, unless the command runs in the
+    # agent's OS sandbox (guard/wrap.py), where the kernel places them.
+    late: tuple[str, ...] = ()
 
 
 class TooBig(Exception):
@@ -86,7 +89,11 @@ def written_paths(command: str, cwd: str, toplevel: Callable[[str], str | None] 
             where = reader.unreadable[0]
             unknown.append(f"the guard cannot read part of the command ({where}), and it holds the write {operator}")
     return Writes(
-        tuple(dict.fromkeys(reader.paths)), tuple(unknown), tuple(reader.commands), understood=not reader.unreadable
+        tuple(dict.fromkeys(reader.paths)),
+        tuple(unknown),
+        tuple(reader.commands),
+        understood=not reader.unreadable,
+        late=tuple(dict.fromkeys(reader.late)),
     )
 
 
@@ -119,6 +126,22 @@ def _parse(text: str):
     return _PARSER.parse(text.encode("utf-8", "surrogateescape")).root_node
 
 
+_MKTEMP = re.compile(r"(?:\$\(|`)\s*mktemp((?:\s+-[dqu]+)*)\s*(?:\)|`)")
+
+
+def _mktemp(text: str) -> str | None:
+    """Where `$(mktemp)` (options -d -q -u only) makes its file: `$TMPDIR`, else /tmp (coreutils' mktemp(1)).
+
+    The name is random; a stand-in inside that folder is judged instead (`scratch.temp`). With a
+    template, `-p` or `--tmpdir` the folder is the command's to choose: the value stays unknown.
+    """
+    found = _MKTEMP.fullmatch(text.strip())
+    if found is None:
+        return None
+    folder = os.environ.get("TMPDIR") or "/tmp"
+    return os.path.join(folder, "tmp.mktemp" + ("/" if "d" in found.group(1) else ""))
+
+
 def _text(node) -> str:
     return node.text.decode("utf-8", "surrogateescape")
 
@@ -144,6 +167,7 @@ class Reader:
         self.toplevel = toplevel
         self.paths: list[str] = []
         self.unknown: list[str] = []
+        self.late: list[str] = []
         self.unreadable: list[str] = []
         self.commands: list[tuple[tuple[str, ...], str | None]] = []
         self.links = Links()
@@ -481,10 +505,10 @@ class Reader:
         """Record a path the command writes; a word known only at run time is a reason to deny."""
         if UNKNOWN in word:
             what = note or f"'{_shown(word)}'"
-            self.unknown.append(f"{what}: a path known only when the command runs")
+            self.late.append(f"{what}: a path known only when the command runs")
             return
         if not os.path.isabs(word) and cwd is None:
-            self.unknown.append(f"'{word}': relative to a folder known only when the command runs")
+            self.late.append(f"'{word}': relative to a folder known only when the command runs")
             return
         if word.startswith(_NOT_FILES) or word == "/dev":
             return
@@ -574,6 +598,9 @@ class Reader:
         if kind == "process_substitution":
             self.subshell(node)
             return ["/dev/fd/63"]
+        made = _mktemp(_text(node)) if kind == "command_substitution" else None
+        if made is not None:  # `$(mktemp)`: a new name in the temp folder, judged there
+            return [_escape(made)]
         self.substitutions(node)  # $(...), `...`, $((...)), ${x:-...}: read, value unknown
         return [UNKNOWN + _text(node) + UNKNOWN]
 

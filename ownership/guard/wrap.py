@@ -45,16 +45,12 @@ WRAPPED_TOOLS = ("Bash", "PowerShell")
 
 def sandboxed(judge: Guard, hook: HookInput, verdict: Verdict) -> Verdict:
     """The verdict, with the command wrapped in `ownership sandbox` when it is allowed and the agent has a lane."""
-    if hook.event != "PreToolUse" or hook.tool not in WRAPPED_TOOLS or verdict.denied or verdict.context:
+    if verdict.denied or verdict.context:
         return verdict
-    from .sandbox import landlock_abi
-
-    if not landlock_abi()[0]:
+    name = judge.sandbox_agent(hook)
+    if name is None:
         return verdict
     main = judge.main()
-    kind, name, _ = judge.actor(main.contract, hook)
-    if kind != "agent" or name is None:
-        return verdict
     command = hook.tool_input["command"]
     wrapped = wrap_command(hook.tool, command, name, main.top, judge.ws.contract_option and judge.ws.contract_path)
     return Verdict(verdict.event, verdict.checks, verdict.context, {**hook.tool_input, "command": wrapped})

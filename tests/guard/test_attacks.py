@@ -24,7 +24,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ownership.guard.sandbox import landlock_abi
 from tests.support import GUARD_PAYLOADS
+
+SANDBOX = landlock_abi()[0]  # 0 where the kernel has no Landlock: the sandbox runs are then reading runs
 
 EXE = str(Path(sys.executable).with_name("ownership"))
 CORPUS = yaml.safe_load((GUARD_PAYLOADS / "attacks.yaml").read_text(encoding="utf-8"))
@@ -113,33 +116,37 @@ def _bash(repo: Path, command: str) -> int:
     return proc.returncode
 
 
-def _hook(repo: Path, event: str, payload: dict) -> tuple[int, dict | None, str]:
-    """Run the command `install claude` wrote for `event`, as Claude Code does: sh -c, the JSON on stdin."""
+def _hook(repo: Path, event: str, payload: dict, sandbox: bool) -> tuple[int, dict | None, str]:
+    """Run the command `install claude` wrote for `event`, as Claude Code does: sh -c, the JSON on stdin.
+
+    Without `sandbox` the hooks run as on a machine without Landlock (`OWNERSHIP_SANDBOX=off`): reading and the audit.
+    """
     settings = json.loads((repo / ".claude/settings.json").read_text())
     (group,) = [g for g in settings["hooks"][event] if "Bash" in g["matcher"].split("|")]
     (hook,) = group["hooks"]
-    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(repo))
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(repo), OWNERSHIP_SANDBOX="on" if sandbox else "off")
     data = json.dumps({"session_id": "s-1", "cwd": str(repo), "hook_event_name": event, **payload}).encode()
     proc = subprocess.run(["/bin/sh", "-c", hook["command"]], input=data, cwd=repo, env=env, capture_output=True)
     out = proc.stdout.decode()
     return proc.returncode, json.loads(out) if out.strip() else None, proc.stderr.decode()
 
 
-def replay(repo: Path, command: str, call: str) -> tuple[str, str, set[str]]:
+def replay(repo: Path, command: str, call: str, sandbox: bool) -> tuple[str, str, set[str]]:
     """('denied' | 'ran', what the hooks said, the paths that changed)."""
     before = _state(repo)
     tool_input = {"command": command, "description": "replayed"}
     who = {"tool_name": "Bash", "tool_use_id": call, "agent_id": "agent-alice", "agent_type": "alice"}
-    code, answer, err = _hook(repo, "PreToolUse", {**who, "tool_input": tool_input})
+    code, answer, err = _hook(repo, "PreToolUse", {**who, "tool_input": tool_input}, sandbox)
     said = (answer or {}).get("hookSpecificOutput", {})
     if code == 2 or said.get("permissionDecision") == "deny":
         return "denied", said.get("permissionDecisionReason") or err, _changed(before, _state(repo))
     assert code == 0, err
+    assert ("updatedInput" in said) == (sandbox and bool(SANDBOX)), said  # wrapped exactly when the OS can hold it
     tool_input = said.get("updatedInput") or tool_input
     status = _bash(repo, tool_input["command"])
     event = "PostToolUse" if status == 0 else "PostToolUseFailure"
     response = {"tool_response": {"stdout": "", "stderr": "", "interrupted": False}} if status == 0 else {}
-    code, answer, err = _hook(repo, event, {**who, "tool_input": tool_input, **response})
+    code, answer, err = _hook(repo, event, {**who, "tool_input": tool_input, **response}, sandbox)
     assert code == 0, err
     feedback = ""
     if answer:
@@ -149,26 +156,37 @@ def replay(repo: Path, command: str, call: str) -> tuple[str, str, set[str]]:
     return "ran", feedback, _changed(before, _state(repo))
 
 
+MODES = pytest.mark.parametrize("sandbox", [True, False], ids=["sandbox", "reading"])
+
+
+@MODES
 @pytest.mark.parametrize("attack", CORPUS["attacks"], ids=lambda a: a["name"])
-def test_every_out_of_lane_change_is_denied_before_or_reported_after(template: Path, tmp_path: Path, attack) -> None:
+def test_every_out_of_lane_change_is_denied_before_or_reported_after(
+    template: Path, tmp_path: Path, attack, sandbox: bool
+) -> None:
     bare = _copy(template, tmp_path, "bare")
     before = _state(bare)
     _bash(bare, attack["command"])
     assert _out_of_lane(bare, _changed(before, _state(bare))) == set(attack["changes"])  # the attack works
 
     repo = _copy(template, tmp_path, "guarded")
-    outcome, said, changed = replay(repo, attack["command"], "toolu_" + attack["name"])
+    outcome, said, changed = replay(repo, attack["command"], "toolu_" + attack["name"], sandbox)
     if outcome == "denied":
         assert changed == set() and said.startswith("ownership: ")
         return
-    missed = [p for p in _out_of_lane(repo, changed) if p not in said]
+    out_of_lane = _out_of_lane(repo, changed)
+    missed = [p for p in out_of_lane if p not in said]
     assert missed == [], said
-    assert "outside the lane of alice" in said
+    if out_of_lane:
+        assert "outside the lane of alice" in said
+    else:  # nothing of another lane changed: only the kernel can have refused it
+        assert sandbox and SANDBOX, said
 
 
+@MODES
 @pytest.mark.parametrize("command", CORPUS["legitimate"], ids=lambda c: c["name"])
-def test_in_lane_commands_are_neither_denied_nor_reported(template: Path, tmp_path: Path, command) -> None:
+def test_in_lane_commands_are_neither_denied_nor_reported(template: Path, tmp_path: Path, command, sandbox) -> None:
     repo = _copy(template, tmp_path, "guarded")
-    outcome, said, changed = replay(repo, command["command"], "toolu_" + command["name"])
+    outcome, said, changed = replay(repo, command["command"], "toolu_" + command["name"], sandbox)
     assert (outcome, said) == ("ran", ""), said
     assert _out_of_lane(repo, changed) == set()

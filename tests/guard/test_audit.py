@@ -32,6 +32,12 @@ def lanes(repo: Repo) -> Repo:
     return repo
 
 
+@pytest.fixture(autouse=True)
+def reading_only(monkeypatch) -> None:
+    """The audit on its own, as on a machine without Landlock: commands are not wrapped in the OS sandbox."""
+    monkeypatch.setenv("OWNERSHIP_SANDBOX", "off")
+
+
 def hook(repo: Repo, event: str, call: str, agent: str | None = "alice", tool: str = "Bash", **tool_input) -> str:
     """One hook call in-process; the JSON printed (or '')."""
     payload = {"session_id": "s", "cwd": str(repo.path), "hook_event_name": event, "tool_name": tool,
@@ -189,7 +195,9 @@ def test_codex_gets_the_report_as_its_post_tool_use_block(lanes: Repo) -> None:
                    "tool_name": "Bash", "tool_input": {"command": "make"}, "tool_use_id": "c1", "agent_type": "alice",
                    **({"tool_response": "done"} if event == "PostToolUse" else {})}  # fmt: skip
         out: list[str] = []
-        assert run(Workspace(str(lanes.path)), lambda: json.dumps(payload).encode(), out.append, out.append, "codex") == 0
+        assert (
+            run(Workspace(str(lanes.path)), lambda: json.dumps(payload).encode(), out.append, out.append, "codex") == 0
+        )
         return "".join(out)
 
     assert codex("PreToolUse") == ""

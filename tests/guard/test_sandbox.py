@@ -241,6 +241,20 @@ def test_the_guards_updated_input_enforces_the_lane_when_run_as_claude_code_runs
     assert not (lanes.path / "bob/x").exists() and (lanes.path / "alice/done").read_text() == "done\n"
 
 
+def test_a_write_known_only_at_run_time_is_left_to_the_kernel(lanes: Repo, monkeypatch) -> None:
+    """Reading alone must deny `> "$T"` (it cannot place it); in the sandbox the kernel places it."""
+    command = 'T=$(cat target); echo x > "$T"'
+    (lanes.path / "target").write_text("bob/x")
+    answer = guard_answer(lanes, command)["hookSpecificOutput"]
+    proc = subprocess.run(["bash", "-c", answer["updatedInput"]["command"]], cwd=lanes.path, capture_output=True)
+    assert proc.stderr.decode().strip() == "bash: line 1: bob/x: Permission denied"
+    assert not (lanes.path / "bob/x").exists()
+    monkeypatch.setenv("OWNERSHIP_SANDBOX", "off")
+    answer = guard_answer(lanes, command)["hookSpecificOutput"]
+    assert answer["permissionDecision"] == "deny"
+    assert "the redirection '> $T': a path known only when the command runs" in answer["permissionDecisionReason"]
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -37,7 +37,8 @@ def unread(what: str) -> str:
 
 @pytest.fixture
 def run(example: Repo, capsys, monkeypatch):
-    """A tool call of the subagent api, judged in-process: the deny reason, or '' when allowed."""
+    """A tool call of the subagent api, judged in-process by reading alone (no OS sandbox): the deny reason, or ''."""
+    monkeypatch.setenv("OWNERSHIP_SANDBOX", "off")
 
     def call(command: str | None = None, tool: str = "Bash", **tool_input: str) -> str:
         if command is not None:
@@ -347,3 +348,12 @@ def test_the_installed_hook_answers_a_brace_bomb_at_once(example: Repo) -> None:
     exe = str(Path(sys.executable).with_name("ownership"))
     proc = subprocess.run([exe, "guard"], cwd=example.path, input=json.dumps(data).encode(), capture_output=True)
     assert proc.returncode == 0 and json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_mktemp_is_a_new_name_in_the_temp_folder(monkeypatch, tmp_path: Path) -> None:
+    """`$(mktemp)` writes in $TMPDIR (else /tmp): judged there; with a template or -p the folder stays unknown."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    found = written_paths('t=$(mktemp) && echo x > "$t"; d=`mktemp -d`; echo y > "$d/f"', "/")
+    assert (found.paths, found.unknown, found.late) == ((f"{tmp_path}/tmp.mktemp", f"{tmp_path}/tmp.mktemp/f"), (), ())
+    found = written_paths("echo x > $(mktemp -p bob)", "/")
+    assert found.late == ("the redirection '> $(mktemp -p bob)': a path known only when the command runs",)
