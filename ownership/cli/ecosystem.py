@@ -197,13 +197,16 @@ def init(ws: Workspace, skip_claude: bool) -> int:
 
 @click.command("map")
 @click.option("--output", "-o", metavar="FILE.html", help="Write here (default: standard output).")
+@click.option(
+    "--expand", is_flag=True, help="Open every folder (default: folders below the second level start closed)."
+)
 @click.pass_obj
-def map_command(ws: Workspace, output: str | None) -> int:
+def map_command(ws: Workspace, output: str | None, expand: bool) -> int:
     """One self-contained HTML page: the tree, each file coloured by its owning agent."""
     from ..exports.map import render_map
 
     full, relative = _output_path(ws, output)
-    html = render_map(ws)
+    html = render_map(ws, expand)
     if full is None:
         click.echo(html, nl=False)
     else:
