@@ -124,7 +124,10 @@ def export_claude_plugin(ws: Workspace, output: str, command: str) -> int:
     from ..exports.native import claude_plugin
 
     folder = os.path.join(ws.cwd, output)
-    hook = f'{command} -C "$CLAUDE_PROJECT_DIR" guard || exit 2'
+    from ..guard.adapters.base import fail_closed
+    from ..guard.installers import claude_entry
+
+    hook = claude_entry(fail_closed(f'{command} -C "$CLAUDE_PROJECT_DIR" guard'))
     for name, text in claude_plugin(hook, __version__).items():
         _write(os.path.join(folder, name), text, os.path.join(output, name))
     return 0

@@ -21,7 +21,7 @@ import pytest
 
 from ownership.cli import main
 from ownership.guard.shell import written_paths
-from tests.support import GUARD_PAYLOADS, TOP, Repo
+from tests.support import FAIL_CLOSED, GUARD_PAYLOADS, TOP, Repo
 
 CORPUS = sorted(GUARD_PAYLOADS.glob("*.json"))
 EXE = str(Path(sys.executable).with_name("ownership"))
@@ -118,20 +118,23 @@ def test_corpus_covers_the_issue() -> None:
 # --- the installed command, as Claude Code runs it --------------------------------
 
 
-def _shell(command: str, repo: Repo, data: bytes) -> subprocess.CompletedProcess:
+def _shell(command: str, repo: Repo, data: bytes, path: str = "/usr/bin:/bin") -> subprocess.CompletedProcess:
     """Run a hook command the way Claude Code does: through a shell, CLAUDE_PROJECT_DIR set, JSON on stdin."""
-    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(repo.path), PATH="/usr/bin:/bin")
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(repo.path), PATH=path)
     return subprocess.run(["/bin/sh", "-c", command], input=data, capture_output=True, cwd=repo.path, env=env)
 
 
 def test_done_when_an_installed_project_denies_an_out_of_lane_subagent_write(example: Repo) -> None:
     """`ownership install claude`, then the command from settings.json denies a subagent's out-of-lane Write."""
-    proc = subprocess.run([EXE, "install", "claude"], cwd=example.path, capture_output=True, text=True)
+    path = f"{Path(EXE).parent}:/usr/bin:/bin"  # ownership on PATH, here and where the hook runs
+    env = dict(os.environ, PATH=path)
+    proc = subprocess.run([EXE, "install", "claude"], cwd=example.path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     settings = json.loads((example.path / ".claude/settings.json").read_text())
     (group,) = settings["hooks"]["PreToolUse"]
     assert group["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
     command = group["hooks"][0]["command"]
+    assert command == COMMAND  # `ownership` from PATH: the same in every clone
     claude_sends = {
         "session_id": "5d8c1e5a-0d7e-4a43-9d8e-3f1b2c4d5e6f",
         "transcript_path": "/home/dev/.claude/projects/repo/5d8c1e5a.jsonl",
@@ -144,10 +147,10 @@ def test_done_when_an_installed_project_denies_an_out_of_lane_subagent_write(exa
         "agent_id": "a1b2c3",
         "agent_type": "api",
     }
-    result = _shell(command, example, json.dumps(claude_sends).encode())
+    result = _shell(command, example, json.dumps(claude_sends).encode(), path)
     assert (result.returncode, result.stdout.decode(), result.stderr.decode()) == (0, deny_json(MODELS_READS), "")
     allowed = dict(claude_sends, tool_input={"file_path": str(example.path / "svc/src/api/users.py"), "content": ""})
-    result = _shell(command, example, json.dumps(allowed).encode())
+    result = _shell(command, example, json.dumps(allowed).encode(), path)
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
@@ -251,7 +254,8 @@ def cli(capsys):
     return invoke
 
 
-COMMAND = 'ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2'
+COMMAND = 'ownership -C "$CLAUDE_PROJECT_DIR" guard' + FAIL_CLOSED
+ENTRY = {"type": "command", "command": COMMAND, "timeout": 30, "onFailure": "block"}
 
 
 def test_install_writes_the_example_settings(example: Repo, cli) -> None:
@@ -285,10 +289,10 @@ def test_install_keeps_everything_else_and_twice_changes_nothing(example: Repo, 
         original["hooks"]["PreToolUse"][0],
         {
             "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
-            "hooks": [{"type": "command", "command": COMMAND}],
+            "hooks": [ENTRY],
         },
     ]
-    assert merged["hooks"]["SubagentStart"] == [{"hooks": [{"type": "command", "command": COMMAND}]}]
+    assert merged["hooks"]["SubagentStart"] == [{"hooks": [ENTRY]}]
     code, out, _ = cli(example, "install", "claude", "--command", "ownership")
     assert (code, out, settings.read_text()) == (
         0, "the ownership guard is already installed in .claude/settings.json; nothing changed\n", first
@@ -305,7 +309,7 @@ def test_install_replaces_an_older_guard_command_in_place(example: Repo, cli) ->
     assert hooks["PreToolUse"] == [
         {
             "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
-            "hooks": [{"type": "command", "command": COMMAND}],
+            "hooks": [ENTRY],
         }
     ]
 
@@ -314,7 +318,7 @@ def test_install_refuses_settings_that_are_not_json(example: Repo, cli) -> None:
     settings = example.path / ".claude/settings.json"
     settings.parent.mkdir()
     settings.write_text("{\n  'hooks': {}\n}\n")
-    code, out, err = cli(example, "install", "claude")
+    code, out, err = cli(example, "install", "claude", "--command", "ownership")
     assert (code, out, err) == (
         2, "", "ownership: .claude/settings.json:2: not JSON (Expecting property name enclosed in double quotes); "
         "fix it, then run this again\n",
@@ -326,7 +330,7 @@ def test_install_with_a_contract_option_passes_it_on(example: Repo, cli) -> None
     cli(example, "--contract", "contract/ownership.yaml", "install", "claude", "--command", "ownership")
     hooks = json.loads((example.path / ".claude/settings.json").read_text())["hooks"]
     assert hooks["SubagentStart"][0]["hooks"][0]["command"] == (
-        'ownership -C "$CLAUDE_PROJECT_DIR" --contract contract/ownership.yaml guard || exit 2'
+        'ownership -C "$CLAUDE_PROJECT_DIR" --contract contract/ownership.yaml guard' + FAIL_CLOSED
     )
 
 
@@ -340,7 +344,7 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
     assert (code, err) == (0, "")
     assert _timeless(out).splitlines() == [
         "hook installed: .claude/settings.json runs it on PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*) and SubagentStart:",
-        f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
+        f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard' + FAIL_CLOSED,
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
         "denied as expected: api writes contract/ownership.yaml (N ms)",
         "  ownership: api may not write contract/ownership.yaml: protected: /contract/ownership.yaml "

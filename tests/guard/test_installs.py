@@ -66,7 +66,7 @@ def test_install_replaces_an_older_guard_entry_instead_of_adding_one(example: Re
 def test_install_refuses_a_config_that_is_not_json_and_a_foreign_cline_script(example: Repo) -> None:
     (example.path / ".gemini").mkdir()
     (example.path / ".gemini/settings.json").write_text("{hooks: 1}")
-    assert ownership(example, "install", "gemini") == (
+    assert ownership(example, "install", "gemini", "--command", "ownership") == (
         2, "", "ownership: .gemini/settings.json:1: not JSON (Expecting property name enclosed in double quotes); "
         "fix it, then run this again\n",
     )  # fmt: skip

@@ -81,10 +81,8 @@ class Host:
     # --- installing ---
 
     def command(self, program: str, agent: str | None = None) -> str:
-        """The hook's shell command; what follows `||` turns every other failure (`ownership` cannot start,
-        crashed) into exit 2 with a line on stderr, the only refusal an exit-code host obeys (Codex: non-empty)."""
-        fallback = 'echo "ownership: the guard did not run (exit $s)" >&2'
-        return f"{self.invocation(program, agent)} || {{ s=$?; [ $s -eq 2 ] || {fallback}; exit 2; }}"
+        """The hook's shell command, failing closed (fail_closed)."""
+        return fail_closed(self.invocation(program, agent))
 
     def invocation(self, program: str, agent: str | None = None) -> str:
         pinned = f' -C "${self.project_var}"' if self.project_var else ""
@@ -124,6 +122,14 @@ class Host:
 
     def env(self, repo: str) -> dict[str, str]:
         return {self.project_var: repo} if self.project_var else {}
+
+
+def fail_closed(invocation: str) -> str:
+    """A hook command whose own failure blocks: what follows `||` turns every exit but 0 and 2 (`ownership`
+    not found: 127; crashed: 1; killed by a signal: 128+N) into exit 2 with a line on stderr, the only
+    refusal an exit-code host obeys (Claude Code and Codex take exit 2 + stderr as a deny)."""
+    fallback = 'echo "ownership: the guard did not run (exit $s)" >&2'
+    return f"{invocation} || {{ s=$?; [ $s -eq 2 ] || {fallback}; exit 2; }}"
 
 
 # --- payload helpers --------------------------------------------------------------
