@@ -380,18 +380,64 @@ def test_doctor_says_when_the_hook_is_not_installed_or_does_not_run(example: Rep
     code, out, _ = cli(example, "doctor")
     lines = out.splitlines()
     assert code == 1
-    assert (
-        lines[0]
-        == "hook not installed: .claude/settings.json has no guard on SubagentStart; run `ownership install claude`"
-    )
-    assert lines[1:4] == [
+    assert lines[:5] == [
+        "hook not installed: .claude/settings.json has no guard on SubagentStart",
+        "  fix: ownership install claude",
         "trying its PreToolUse command:",
         '  missing-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
     ]
-    assert lines[4] == "FAILED: api writes contract/ownership.yaml should be denied; the command exited 2"
-    assert lines[5].startswith("  stderr: ") and lines[5].endswith("missing-ownership: not found")
+    assert lines[5] == "FAILED: api writes contract/ownership.yaml should be denied; the command exited 2"
+    assert lines[6].startswith("  stderr: ") and lines[6].endswith("missing-ownership: not found")
+    assert lines[7] == (
+        "  fix: put ownership on PATH (pipx install \"/path/to/ownership[hooks]\") or into the project's .venv, "
+        "then run `ownership install claude`"
+    )
     assert lines[-1] == "doctor: 3 problem(s)"
+
+
+def test_doctor_without_a_portable_command_says_how_to_get_one(example: Repo, cli, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no ownership on PATH; this one lies outside the repository
+    code, out, _ = cli(example, "doctor")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[:3] == [
+        "hook not installed: .claude/settings.json has no guard on PreToolUse and SubagentStart",
+        f"  and cannot be yet: `ownership` is not on PATH and this one ({EXE}) lies outside the project: a hook "
+        'naming it would run on this machine only; install it on PATH (pipx install "/path/to/ownership[hooks]") '
+        "or into the project's .venv, then run this again, or name the command with --command",
+        "  fix: put ownership on PATH (pipx install \"/path/to/ownership[hooks]\") or into the project's .venv, "
+        "then run `ownership install claude`",
+    ]
+    assert lines[3] == "contract in force: contract/ownership.yaml at HEAD (2 agents)"
+    assert lines[-1] == "doctor: 1 problem(s)"
+
+
+def test_doctor_names_the_fix_for_a_contract_that_does_not_read(example: Repo, cli) -> None:
+    cli(example, "install", "claude", "--command", EXE)
+    (example.path / "contract/ownership.yaml").write_text("agents: [\n")
+    example.commit("a broken contract")  # the guard reads the committed one
+    code, out, _ = cli(example, "doctor")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[2].startswith("contract: cannot be read: ")
+    assert lines[3:] == [
+        "  fix: ownership lint (it lists every error with its file and line; correct them, then commit)",
+        "doctor: 1 problem(s); the guard blocks every write until the contract reads",
+    ]
+
+
+def test_doctor_names_a_committed_hook_file_the_contract_leaves_writable_and_what_to_add(example: Repo, cli) -> None:
+    cli(example, "install", "claude", "--command", EXE)
+    example.write({".pre-commit-config.yaml": "repos: []\n"})
+    example.commit("hooks")  # .claude/settings.json lies outside root svc: ungoverned, so any commit may change it
+    code, out, _ = cli(example, "doctor")
+    lines = out.splitlines()
+    assert code == 1
+    at = lines.index("not protected: .claude/settings.json holds hooks, yet the contract lets an agent's commit change it")
+    assert lines[at + 1] == "  fix: add /.claude/settings.json to the `protected:` list of contract/ownership.yaml"
+    assert ".pre-commit-config.yaml" not in out  # the example contract protects it already
+    assert lines[-1] == "doctor: 1 problem(s)"
 
 
 # --- reading Bash ---------------------------------------------------------------
