@@ -390,7 +390,7 @@ def test_doctor_says_when_the_hook_is_not_installed_or_does_not_run(example: Rep
     assert lines[5] == "FAILED: api writes contract/ownership.yaml should be denied; the command exited 2"
     assert lines[6].startswith("  stderr: ") and lines[6].endswith("missing-ownership: not found")
     assert lines[7] == (
-        "  fix: put ownership on PATH (pipx install \"/path/to/ownership[hooks]\") or into the project's .venv, "
+        '  fix: put ownership on PATH (pipx install "/path/to/ownership[hooks]") or into the project\'s .venv, '
         "then run `ownership install claude`"
     )
     assert lines[-1] == "doctor: 3 problem(s)"
@@ -406,7 +406,7 @@ def test_doctor_without_a_portable_command_says_how_to_get_one(example: Repo, cl
         f"  and cannot be yet: `ownership` is not on PATH and this one ({EXE}) lies outside the project: a hook "
         'naming it would run on this machine only; install it on PATH (pipx install "/path/to/ownership[hooks]") '
         "or into the project's .venv, then run this again, or name the command with --command",
-        "  fix: put ownership on PATH (pipx install \"/path/to/ownership[hooks]\") or into the project's .venv, "
+        '  fix: put ownership on PATH (pipx install "/path/to/ownership[hooks]") or into the project\'s .venv, '
         "then run `ownership install claude`",
     ]
     assert lines[3] == "contract in force: contract/ownership.yaml at HEAD (2 agents)"
@@ -434,7 +434,9 @@ def test_doctor_names_a_committed_hook_file_the_contract_leaves_writable_and_wha
     code, out, _ = cli(example, "doctor")
     lines = out.splitlines()
     assert code == 1
-    at = lines.index("not protected: .claude/settings.json holds hooks, yet the contract lets an agent's commit change it")
+    at = lines.index(
+        "not protected: .claude/settings.json holds hooks, yet the contract lets an agent's commit change it"
+    )
     assert lines[at + 1] == "  fix: add /.claude/settings.json to the `protected:` list of contract/ownership.yaml"
     assert ".pre-commit-config.yaml" not in out  # the example contract protects it already
     assert lines[-1] == "doctor: 1 problem(s)"

@@ -9,8 +9,18 @@ import subprocess
 import pytest
 
 from tests.guard.test_hosts import (
-    AS_MAIN, EXE, OTHER, absolute, claude, claude_deny, codex, copilot, cursor, read, run,
-)  # fmt: skip
+    AS_MAIN,
+    EXE,
+    OTHER,
+    absolute,
+    claude,
+    claude_deny,
+    codex,
+    copilot,
+    cursor,
+    read,
+    run,
+)
 from tests.support import Repo
 
 CONFIGS = {
@@ -181,9 +191,9 @@ def test_claudes_entry_blocks_on_a_timeout_too(example: Repo) -> None:
     ownership(example, "install", "claude", "--command", "ownership")
     entry = read(example, ".claude/settings.json")["hooks"]["PreToolUse"][0]["hooks"][0]
     assert (entry["timeout"], entry["onFailure"]) == (30, "block")
-    plugin = (example.path / ".opencode/plugins/ownership.js")
+    plugin = example.path / ".opencode/plugins/ownership.js"
     ownership(example, "install", "opencode", "--command", "ownership")
-    assert "setTimeout(() => reject(new Error(\"ownership: the guard did not answer within 30 s\")), 30000)" in (
+    assert 'setTimeout(() => reject(new Error("ownership: the guard did not answer within 30 s")), 30000)' in (
         plugin.read_text()
     )
 

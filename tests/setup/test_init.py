@@ -13,9 +13,8 @@ import yaml
 
 from ownership.cli import main
 from ownership.errors import UsageError
-from tests.support import FAIL_CLOSED
 from ownership.setup.init import HOOKS, contract_text, merge_pre_commit
-from tests.support import Repo, agent_file
+from tests.support import FAIL_CLOSED, Repo, agent_file
 
 BIN = str(Path(sys.executable).parent)
 EXE = str(Path(BIN) / "ownership")
