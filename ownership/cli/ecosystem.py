@@ -124,8 +124,7 @@ def export_claude_plugin(ws: Workspace, output: str, command: str) -> int:
     from ..exports.native import claude_plugin
 
     folder = os.path.join(ws.cwd, output)
-    from ..guard.adapters.base import fail_closed
-    from ..guard.installers import claude_entry
+    from ..guard.installers import claude_entry, fail_closed
 
     hook = claude_entry(fail_closed(f'{command} -C "$CLAUDE_PROJECT_DIR" guard'))
     for name, text in claude_plugin(hook, __version__).items():

@@ -61,15 +61,21 @@ def program(ws: Workspace, program: str | None = None, project_var: str | None =
 
 
 def guard_command(ws: Workspace, program_name: str | None = None) -> str:
-    """Claude Code's hook command: it blocks the call when ownership cannot start or fails (base.fail_closed)."""
+    """Claude Code's hook command: it blocks the call when ownership cannot start or fails (fail_closed)."""
     import shlex
-
-    from .adapters.base import fail_closed
 
     parts = [program(ws, program_name), "-C", '"$CLAUDE_PROJECT_DIR"']
     if ws.contract_option:
         parts += ["--contract", shlex.quote(ws.contract_path)]
     return fail_closed(" ".join([*parts, "guard"]))
+
+
+def fail_closed(invocation: str) -> str:
+    """A hook command whose own failure blocks: what follows `||` turns every exit but 0 and 2 (`ownership`
+    not found: 127; crashed: 1; killed by a signal: 128+N) into exit 2 with a line on stderr, the only
+    refusal an exit-code host obeys (Claude Code and Codex take exit 2 + stderr as a deny)."""
+    fallback = 'echo "ownership: the guard did not run (exit $s)" >&2'
+    return f"{invocation} || {{ s=$?; [ $s -eq 2 ] || {fallback}; exit 2; }}"
 
 
 def is_guard(hook) -> bool:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 from ...errors import UsageError
+from ..installers import fail_closed
 from ..protocol import HookInput, Verdict
 
 # MCP tools that write files: server -> tool -> the argument fields holding paths. The defaults are
@@ -122,14 +123,6 @@ class Host:
 
     def env(self, repo: str) -> dict[str, str]:
         return {self.project_var: repo} if self.project_var else {}
-
-
-def fail_closed(invocation: str) -> str:
-    """A hook command whose own failure blocks: what follows `||` turns every exit but 0 and 2 (`ownership`
-    not found: 127; crashed: 1; killed by a signal: 128+N) into exit 2 with a line on stderr, the only
-    refusal an exit-code host obeys (Claude Code and Codex take exit 2 + stderr as a deny)."""
-    fallback = 'echo "ownership: the guard did not run (exit $s)" >&2'
-    return f"{invocation} || {{ s=$?; [ $s -eq 2 ] || {fallback}; exit 2; }}"
 
 
 # --- payload helpers --------------------------------------------------------------
