@@ -11,6 +11,8 @@ from pathlib import Path
 
 TOP = Path(__file__).resolve().parents[1]  # the project's top folder (the git work tree of this checkout)
 DATA = TOP / "tests" / "data"
+# What every installed hook command ends with: its own failure (not found, crashed, killed) blocks the call.
+FAIL_CLOSED = ' || { s=$?; [ $s -eq 2 ] || echo "ownership: the guard did not run (exit $s)" >&2; exit 2; }'
 GUARD_PAYLOADS = TOP / "tests" / "guard_payloads"
 
 

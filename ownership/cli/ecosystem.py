@@ -163,7 +163,9 @@ def export_claude_plugin(ws: Workspace, output: str, command: str) -> int:
     from ..exports.native import claude_plugin
 
     folder = os.path.join(ws.cwd, output)
-    hook = f'{command} -C "$CLAUDE_PROJECT_DIR" guard || exit 2'
+    from ..guard.installers import claude_entry, fail_closed
+
+    hook = claude_entry(fail_closed(f'{command} -C "$CLAUDE_PROJECT_DIR" guard'))
     for name, text in claude_plugin(hook, __version__).items():
         _write(os.path.join(folder, name), text, os.path.join(output, name))
     return 0
@@ -236,13 +238,16 @@ def init(ws: Workspace, skip_claude: bool) -> int:
 
 @click.command("map")
 @click.option("--output", "-o", metavar="FILE.html", help="Write here (default: standard output).")
+@click.option(
+    "--expand", is_flag=True, help="Open every folder (default: folders below the second level start closed)."
+)
 @click.pass_obj
-def map_command(ws: Workspace, output: str | None) -> int:
+def map_command(ws: Workspace, output: str | None, expand: bool) -> int:
     """One self-contained HTML page: the tree, each file coloured by its owning agent."""
     from ..exports.map import render_map
 
     full, relative = _output_path(ws, output)
-    html = render_map(ws)
+    html = render_map(ws, expand)
     if full is None:
         click.echo(html, nl=False)
     else:

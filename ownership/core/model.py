@@ -40,6 +40,7 @@ class Agent:
     cannot_touch: tuple[Rule, ...] = ()
     codeowner: str | None = None
     description: str = ""
+    color: str | None = None  # "#RRGGBB" from the agent file's `color:` (sources/colours.py), for the map
 
     def rules(self, section: str) -> tuple[Rule, ...]:
         return getattr(self, section)

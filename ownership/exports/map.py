@@ -1,25 +1,22 @@
 """`ownership map`: one self-contained HTML page of the repository's tree, coloured by owning agent.
 
 Everything is inline (CSS, a few lines of JS, no URL to fetch): the page opens offline from a file.
-Folders are collapsible `<details>`; a folder whose files all have one owner takes that owner's
-colour, a mixed folder shows a bar of its owners' shares. Clicking an agent in the legend
-highlights its files.
+Folders are collapsible `<details>`, open down to the second level (every level with
+`expand`); a folder whose files all have one owner takes that owner's colour, a mixed folder
+shows a bar of its owners' shares. Clicking an agent in the legend highlights its files.
+Colours: the agent file's `color:`, else one far from every other agent's (exports/palette.py).
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 
 from .common import Ownership, ownership_of
+from .palette import assign, text_colour
 
-PALETTE = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F")
-# The colour names Claude Code's agent files use, as CSS colours.
-NAMED = {
-    "red": "#E15759", "blue": "#4E79A7", "green": "#59A14F", "yellow": "#EDC948", "purple": "#B07AA1",
-    "orange": "#F28E2B", "pink": "#FF9DA7", "cyan": "#76B7B2", "brown": "#9C755F", "teal": "#009688",
-}  # fmt: skip
+OPEN_LEVELS = 2  # folders at the first two levels open; deeper ones start collapsed
+
 MARKS = {
     "unowned": ("#FFFFFF", "no owner"),
     "shared": ("#FFFFFF", "two owners"),
@@ -52,7 +49,8 @@ ul.tree { padding-left: 0; }
 li { margin: 1px 0; }
 summary { cursor: pointer; }
 .name { display: inline-block; padding: 0 6px; border-radius: 4px; background: var(--c, transparent); }
-.owned > .name, .folder.owned > details > summary .name { color: #fff; text-shadow: 0 0 2px rgba(0,0,0,.55); }
+.owned > .name, .folder.owned > details > summary .name { color: var(--t, #fff); }
+.tools button { font: inherit; font-size: 12px; margin: 0 6px 0 0; padding: 1px 8px; cursor: pointer; }
 li.file.shared > .name { background: var(--stripes); color: #000; text-shadow: 0 0 2px #fff; }
 li.file.protected > .name { background: #D0D0D0; }
 li.ungoverned > .name, li.ungoverned > details > summary .name { color: #777; }
@@ -79,6 +77,12 @@ JS = """
       if (on) { row.classList.add("on"); }
     });
   });
+  document.querySelectorAll("button[data-open]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("data-open") === "all";
+      document.querySelectorAll("#tree details").forEach(function (d) { d.open = open; });
+    });
+  });
   document.body.setAttribute("data-ready", "true");
 })();
 """
@@ -89,27 +93,14 @@ def _text(value: str) -> str:
     return html.escape(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
-def agent_colours(ws) -> dict[str, str]:
-    """Each agent's colour: its front matter's `color:` when it names one, else the next of the palette."""
-    import yaml
+def agent_colours(contract) -> dict[str, str]:
+    """Each agent's colour: its file's `color:` when that stands apart, else one far from all others."""
+    reserved = tuple(colour for colour, _ in MARKS.values())
+    return dict(zip(contract.names, assign([a.color for a in contract.agents], reserved), strict=True))
 
-    colours: dict[str, str] = {}
-    spare = [c for c in PALETTE]
-    for agent in ws.contract.agents:
-        wanted = None
-        if agent.source.endswith(".md"):
-            text = (ws.reader.read(agent.source) or b"").decode("utf-8", "replace")
-            front = re.match(r"---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", text, re.DOTALL)
-            try:
-                meta = yaml.safe_load(front.group(1)) if front else None
-            except yaml.YAMLError:
-                meta = None
-            value = str(meta.get("color", "")).strip() if isinstance(meta, dict) else ""
-            wanted = value.upper() if re.fullmatch(r"#[0-9A-Fa-f]{6}", value) else NAMED.get(value.lower())
-        if wanted is None or wanted in colours.values():
-            wanted = next((c for c in spare if c not in colours.values()), "#888888")
-        colours[agent.name] = wanted
-    return colours
+
+def _paint(colour: str) -> str:
+    return f"--c: {colour}; --t: {text_colour(colour)}"
 
 
 class _Folder:
@@ -147,7 +138,7 @@ def _stripes(agents: tuple[str, ...], colours: dict[str, str]) -> str:
 def _file(name: str, path: str, state: Ownership, colours: dict[str, str]) -> str:
     style, badge = "", ""
     if state.status == "owned":
-        style = f' style="--c: {colours[state.agents[0]]}"'
+        style = f' style="{_paint(colours[state.agents[0]])}"'
     elif state.status == "shared":
         style = f' style="--stripes: {_stripes(state.agents, colours)}"'
         badge = f'<span class="badge warn">two owners: {_text(", ".join(state.agents))}</span>'
@@ -163,10 +154,10 @@ def _file(name: str, path: str, state: Ownership, colours: dict[str, str]) -> st
     )
 
 
-def _folder(name: str, node: _Folder, colours: dict[str, str]) -> str:
+def _folder(name: str, node: _Folder, colours: dict[str, str], depth: int, expand: bool) -> str:
     counts = Counter(_key(s) for s in node.states)
     if len(counts) == 1 and next(iter(counts)) in colours:
-        status, style, bar = "owned", f' style="--c: {colours[next(iter(counts))]}"', ""
+        status, style, bar = "owned", f' style="{_paint(colours[next(iter(counts))])}"', ""
     else:
         status = "ungoverned" if set(counts) == {"ungoverned"} else "mixed"
         style = ""
@@ -179,21 +170,23 @@ def _folder(name: str, node: _Folder, colours: dict[str, str]) -> str:
         bar = f'<span class="bar" title="owners\' shares">{"".join(parts)}</span>' if parts else ""
     warn = sum(counts[k] for k in ("unowned", "shared"))
     badge = f'<span class="badge warn">{warn} to fix</span>' if warn else ""
-    inner = [_folder(n, child, colours) for n, child in sorted(node.folders.items())]
+    inner = [_folder(n, child, colours, depth + 1, expand) for n, child in sorted(node.folders.items())]
     inner += [_file(n, path, state, colours) for n, (path, state) in sorted(node.files.items())]
     files = len(node.states)
     return (
-        f'<li class="folder {status}" data-path="{_text(node.path)}/"{style}><details open><summary>'
+        f'<li class="folder {status}" data-path="{_text(node.path)}/"{style}>'
+        f"<details{' open' if expand or depth < OPEN_LEVELS else ''}><summary>"
         f'<span class="name">{_text(name)}/</span><span class="badge">{files}</span>{bar}{badge}</summary>'
         f"<ul>{''.join(inner)}</ul></details></li>"
     )
 
 
-def render_map(ws) -> str:
+def render_map(ws, expand: bool = False) -> str:
+    """The page; folders below the second level start collapsed unless `expand`."""
     engine = ws.engine
     contract = engine.contract
     states = {p: ownership_of(engine, p) for p in sorted(set(ws.tracked_files))}
-    colours = agent_colours(ws)
+    colours = agent_colours(contract)
     owned = Counter(a for s in states.values() for a in s.agents)
     marks = Counter(s.status for s in states.values())
     top = _tree(states)
@@ -214,7 +207,7 @@ def render_map(ws) -> str:
             f'<tr class="mark" data-mark="{status}"><td><span class="sw {status}" style="background-color: {colour}">'
             f'</span></td><td>{text}</td><td class="n" data-count="{count}">{count}</td></tr>'
         )
-    rows = [_folder(n, child, colours) for n, child in sorted(top.folders.items())]
+    rows = [_folder(n, child, colours, 0, expand) for n, child in sorted(top.folders.items())]
     rows += [_file(n, path, state, colours) for n, (path, state) in sorted(top.files.items())]
     root = contract.root or "."
     source = contract.source or ".claude/agents/*.md"
@@ -237,6 +230,7 @@ def render_map(ws) -> str:
 </table>
 <p class="meta">Click an agent to highlight its files. A folder takes its owner's colour when all its files
 share it; a mixed folder shows its owners' shares.</p>
+<p class="tools"><button type="button" data-open="all">Expand all</button><button type="button" data-open="none">Collapse all</button></p>
 </aside>
 <main>
 <ul class="tree" id="tree">

@@ -101,8 +101,9 @@ def render(value: dict) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def claude_plugin(command: str, version: str) -> dict[str, str]:
-    """A Claude Code plugin (CC plugins/*: .claude-plugin/plugin.json, hooks/hooks.json): file → text."""
+def claude_plugin(hook: dict, version: str) -> dict[str, str]:
+    """A Claude Code plugin (CC plugins/*: .claude-plugin/plugin.json, hooks/hooks.json) whose hooks run the
+    `hook` entry ({"type": "command", "command": ...}): file → text."""
     manifest = {
         "name": "ownership-guard",
         "version": version,
@@ -110,7 +111,7 @@ def claude_plugin(command: str, version: str) -> dict[str, str]:
         "author": {"name": "ownership"},
     }
     pre = "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
-    entry = [{"type": "command", "command": command}]
+    entry = [hook]
     hooks = {
         "description": "ownership guard: deny writes outside the acting agent's lane, announce lanes to subagents",
         "hooks": {"PreToolUse": [{"matcher": pre, "hooks": entry}], "SubagentStart": [{"hooks": entry}]},

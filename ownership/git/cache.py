@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 
 from .. import __version__
 from ..core.model import SECTIONS, Agent, Contract, Identity, Problem, Rule
 
 KEEP = 16  # entries kept; older ones are removed when a new one is written
-FORMAT = "ownership-contract-cache/5"  # the layout below; change it with the layout
+FORMAT = "ownership-contract-cache/6"  # the layout below; change it with the layout
 MAX_BYTES = 16 * 1024 * 1024  # a larger entry is neither written nor read
 _MARSHAL_VERSION = 4  # the format of Python 3.4 and later: builtins only
 _LONGEST = 1024 * 1024  # no string a contract holds can be longer (sources.MAX_FILE_BYTES)
 _DENY_ALLOW = ("deny", "allow")
+_COLOUR = re.compile(r"#[0-9A-F]{6}")
 
 
 class _Invalid(Exception):
@@ -140,7 +142,7 @@ def encode(contract: Contract, key: str) -> list:
 
 def _encode_agent(agent: Agent) -> list:
     sections = [[_encode_rule(r) for r in agent.rules(s)] for s in SECTIONS]
-    return [agent.name, agent.source, agent.line, *sections, agent.codeowner, agent.description]
+    return [agent.name, agent.source, agent.line, *sections, agent.codeowner, agent.description, agent.color]
 
 
 def _encode_rule(rule: Rule) -> list:
@@ -187,7 +189,7 @@ def _decode_mcp(data: object) -> tuple[str, tuple[str, ...]]:
 
 
 def _decode_agent(data: object) -> Agent:
-    name, source, line, owns, reads, cannot_touch, codeowner, description = _list(data, 8)
+    name, source, line, owns, reads, cannot_touch, codeowner, description, color = _list(data, 9)
     return Agent(
         name=_str(name),
         source=_str(source),
@@ -197,6 +199,7 @@ def _decode_agent(data: object) -> Agent:
         cannot_touch=tuple(_decode_rule(r, ("cannot_touch",)) for r in _list(cannot_touch)),
         codeowner=_optional_str(codeowner),
         description=_str(description),
+        color=_colour(color),
     )
 
 
@@ -236,6 +239,13 @@ def _list(value: object, length: int | None = None) -> list:
 def _str(value: object) -> str:
     if type(value) is not str or len(value) > _LONGEST:
         raise _Invalid("not a string of a contract's size")
+    return value
+
+
+def _colour(value: object) -> str | None:
+    """None or "#RRGGBB" (what sources/colours.py makes of a `color:`)."""
+    if value is not None and (type(value) is not str or not _COLOUR.fullmatch(value)):
+        raise _Invalid("not a colour")
     return value
 
 

@@ -5,6 +5,8 @@ through the installed command, as Claude Code would; for every other host that
 is installed (or whose folder exists), a payload that is not JSON (refused), an
 allowed write and, when the host's caller has a lane, a denied one, in that
 host's shape and through /bin/sh as the host runs it, each with its time.
+Under each problem, one `fix:` line says the command to run or the file to
+change.
 """
 
 from __future__ import annotations
@@ -12,10 +14,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from ..errors import OwnershipError
+from ..errors import OwnershipError, UsageError
 from ..workspace import Workspace
 from .decide import Guard
 from .installers import PRE_TOOL_MATCHER, SETTINGS, guard_command, installed_commands, read_settings
+
+PRE_COMMIT = ".pre-commit-config.yaml"
+ON_PATH = 'put ownership on PATH (pipx install "/path/to/ownership[hooks]") or into the project\'s .venv'
+
+
+def fix(echo: Callable[[str], None], text: str) -> None:
+    """The line under a problem that says how to mend it."""
+    echo(f"  fix: {text}")
+
+
+def _not_found(code: int, err: str) -> bool:
+    """The hook's shell could not find or start the program (sh: 127 not found, 126 not executable)."""
+    return code in (126, 127) or "not found" in err or "No such file" in err
 
 
 def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
@@ -27,6 +42,7 @@ def doctor(ws: Workspace, echo: Callable[[str], None]) -> int:
 
     for line in sandbox_lines():
         echo(line)
+    problems += _unprotected(ws, echo)
     problems += _other_hosts(ws, echo)
     echo("doctor: the guard is installed and works" if not problems else f"doctor: {problems} problem(s)")
     return 0 if not problems else 1
@@ -37,21 +53,30 @@ def _claude(ws: Workspace, echo: Callable[[str], None]) -> int:
     problems = 0
     settings = read_settings(os.path.join(ws.repo, SETTINGS)) or {}
     installed = installed_commands(settings)
-    command = installed.get("PreToolUse") or guard_command(ws)
+    command = installed.get("PreToolUse")
     if installed.get("PreToolUse") and installed.get("SubagentStart"):
         echo(f"hook installed: {SETTINGS} runs it on PreToolUse ({PRE_TOOL_MATCHER}) and SubagentStart:")
     else:
         problems += 1
         missing = " and ".join(e for e in ("PreToolUse", "SubagentStart") if not installed.get(e))
-        echo(f"hook not installed: {SETTINGS} has no guard on {missing}; run `ownership install claude`")
-        trying = "its PreToolUse command" if installed.get("PreToolUse") else "the command install writes"
-        echo(f"trying {trying}:")
-    echo(f"  {command}")
+        echo(f"hook not installed: {SETTINGS} has no guard on {missing}")
+        if command is None:
+            try:
+                command = guard_command(ws)
+            except UsageError as exc:  # no command that would run the same in every clone
+                echo(f"  and cannot be yet: {exc}")
+                fix(echo, f"{ON_PATH}, then run `ownership install claude`")
+        if command is not None:
+            fix(echo, "ownership install claude")
+            echo(f"trying {'its PreToolUse command' if installed.get('PreToolUse') else 'the command install writes'}:")
+    if command is not None:
+        echo(f"  {command}")
     try:
         main = Guard(ws).main()
     except OwnershipError as exc:
         echo(f"contract: cannot be read: {str(exc).splitlines()[0]}")
-        echo("doctor: 2 problem(s); the guard blocks every write until the contract reads")
+        fix(echo, "ownership lint (it lists every error with its file and line; correct them, then commit)")
+        echo(f"doctor: {problems + 1} problem(s); the guard blocks every write until the contract reads")
         return -1
     contract = main.contract
     echo(f"contract in force: {main.where} ({len(contract.agents)} agents)")
@@ -63,8 +88,9 @@ def _claude(ws: Workspace, echo: Callable[[str], None]) -> int:
         probes.append(("allow", f"{agent} writes {allowed_path}", allowed))
     else:
         probes.append(("allow", f"{agent} runs `true`", _payload(ws, agent, "Bash", {"command": "true"})))
-    for expected, what, payload in probes:
-        problems += _probe(ws, command, expected, what, payload, echo)
+    if command is not None:
+        for expected, what, payload in probes:
+            problems += _probe(ws, command, expected, what, payload, echo)
     for line in acting_lines(ws, main):
         echo(line)
     return problems
@@ -82,7 +108,8 @@ def _other_hosts(ws: Workspace, echo: Callable[[str], None]) -> int:
         if command is None:
             if host.used_in(ws.repo):
                 problems += 1
-                echo(f"{name}: not installed, though {host.folder}/ exists; run `ownership install {name}`")
+                echo(f"{name}: not installed, though {host.folder}/ exists")
+                fix(echo, f"ownership install {name}")
             else:
                 absent.append(name)
             continue
@@ -129,7 +156,36 @@ def _host_probe(ws: Workspace, host, command: str, expected: str, what: str, pay
     for label, text in (("stdout", out.strip()), ("stderr", err.strip())):
         if text:
             echo(f"    {label}: " + text.replace("\n", f"\n    {label}: "))
+    _fix_run(echo, proc.returncode, err, host.name, "  ")
     return 1
+
+
+def _fix_run(echo: Callable[[str], None], code: int, err: str, host: str, indent: str = "") -> None:
+    """The fix for a hook that did not answer as it should: ownership missing, or a command to write anew."""
+    if _not_found(code, err):
+        fix(lambda line: echo(indent + line), f"{ON_PATH}, then run `ownership install {host}`")
+    else:
+        fix(lambda line: echo(indent + line), f"ownership install {host} (writes the guard's command anew)")
+
+
+def _unprotected(ws: Workspace, echo: Callable[[str], None]) -> int:
+    """Hook and settings files the contract leaves writable: an agent's commit could switch the guard off."""
+    from .adapters.base import protected_hook_file
+
+    engine = Guard(ws).main().engine
+    if not engine.contract.names:
+        return 0
+    agent = engine.contract.names[0]
+    found = [
+        p
+        for p in sorted(set(ws.tracked_files))
+        if (p == PRE_COMMIT or protected_hook_file(p)) and engine.decide(p, agent).access != "protected"
+    ]
+    for path in found:
+        echo(f"not protected: {path} holds hooks, yet the contract lets an agent's commit change it")
+        where = engine.contract.source or "ownership.yaml"
+        fix(echo, f"add /{path} to the `protected:` list of {where}")
+    return len(found)
 
 
 def acting_lines(ws: Workspace, main) -> list[str]:
@@ -213,4 +269,5 @@ def _probe(ws: Workspace, command: str, expected: str, what: str, payload: bytes
     for label, text in (("stdout", out), ("stderr", err)):
         if text:
             echo(f"  {label}: " + text.replace("\n", f"\n  {label}: "))
+    _fix_run(echo, proc.returncode, err, "claude")
     return 1

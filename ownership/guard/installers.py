@@ -3,7 +3,8 @@ JSON helpers every host's installer (guard/adapters/) merges with.
 
 `merge_claude_settings` adds the guard's PreToolUse and SubagentStart hooks and
 keeps every other key and hook as it was; `guard_command` is the shell command
-those hooks run. `ownership install claude`, `ownership init` and `ownership
+those hooks run, and `program` how it names ownership (never a path that only
+exists on this machine: the settings are shared). `ownership install claude`, `ownership init` and `ownership
 doctor` all go through these. `merge_groups` (Claude-shaped `{matcher, hooks}`
 groups: Claude Code, Codex, Gemini CLI) and `merge_entries` (flat lists: Cursor,
 Copilot, Windsurf, Kiro) place one guard entry and keep every other hook.
@@ -26,6 +27,10 @@ PRE_TOOL_MATCHER = "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mc
 # journal. Claude Code fires PostToolUseFailure instead of PostToolUse when a Bash command exits non-zero.
 POST_EVENTS = ("PostToolUse", "PostToolUseFailure")
 GUARDED = tuple(PRE_TOOL_MATCHER.split("|"))
+# Seconds a host waits for the hook: well above the guard's own budget, so that a slow start is not cut short.
+# Claude Code lets a timed-out hook's call through unless the entry says `"onFailure": "block"` (v2.1.295 and
+# later, code.claude.com/docs/en/hooks, "Block the action when a hook fails"); that key is written too.
+HOOK_TIMEOUT = 30
 
 
 def install_claude(ws: Workspace, command: str | None) -> tuple[bool, str]:
@@ -36,30 +41,44 @@ def install_claude(ws: Workspace, command: str | None) -> tuple[bool, str]:
 
 
 def program(ws: Workspace, program: str | None = None, project_var: str | None = "CLAUDE_PROJECT_DIR") -> str:
-    """How a hook runs ownership: `ownership` on PATH, else this installation (inside the project: via `project_var`)."""
+    """How a hook runs ownership, the same in every clone: this installation when it lies inside the project
+    (via `project_var`, else the work tree's top), else `ownership` from PATH. Never a path outside the
+    project, which would run on this machine only: UsageError naming the fix instead."""
     import shlex
     import shutil
 
     if program is not None:
         return program
-    mine = os.path.join(os.path.dirname(sys.executable), "ownership")  # this installation's console script
-    on_path = shutil.which("ownership")
+    mine = os.path.join(os.path.realpath(os.path.dirname(sys.executable)), "ownership")  # this console script
     inside = os.path.relpath(mine, os.path.realpath(ws.repo)).replace(os.sep, "/")
-    if not os.path.exists(mine) or (on_path and os.path.samefile(on_path, mine)):
+    if os.path.exists(mine) and not inside.startswith("../"):
+        top = f'"${project_var}"' if project_var else '"$(git rev-parse --show-toplevel)"'
+        return f"{top}/{shlex.quote(inside)}"  # a project venv: the same in every clone that makes it
+    if shutil.which("ownership"):
         return "ownership"
-    if not inside.startswith("../") and project_var:
-        return f'"${project_var}"/' + shlex.quote(inside)  # a project venv: the same in every clone
-    return shlex.quote(mine)
+    raise UsageError(
+        f"`ownership` is not on PATH and this one ({mine}) lies outside the project: a hook naming it would run "
+        'on this machine only; install it on PATH (pipx install "/path/to/ownership[hooks]") or into the '
+        "project's .venv, then run this again, or name the command with --command"
+    )
 
 
 def guard_command(ws: Workspace, program_name: str | None = None) -> str:
-    """The hook's shell command. `|| exit 2` blocks the call even when the command itself cannot start."""
+    """Claude Code's hook command: it blocks the call when ownership cannot start or fails (fail_closed)."""
     import shlex
 
     parts = [program(ws, program_name), "-C", '"$CLAUDE_PROJECT_DIR"']
     if ws.contract_option:
         parts += ["--contract", shlex.quote(ws.contract_path)]
-    return " ".join([*parts, "guard"]) + " || exit 2"
+    return fail_closed(" ".join([*parts, "guard"]))
+
+
+def fail_closed(invocation: str) -> str:
+    """A hook command whose own failure blocks: what follows `||` turns every exit but 0 and 2 (`ownership`
+    not found: 127; crashed: 1; killed by a signal: 128+N) into exit 2 with a line on stderr, the only
+    refusal an exit-code host obeys (Claude Code and Codex take exit 2 + stderr as a deny)."""
+    fallback = 'echo "ownership: the guard did not run (exit $s)" >&2'
+    return f"{invocation} || {{ s=$?; [ $s -eq 2 ] || {fallback}; exit 2; }}"
 
 
 def is_guard(hook) -> bool:
@@ -67,9 +86,14 @@ def is_guard(hook) -> bool:
     return isinstance(command, str) and "ownership" in command and " guard" in command
 
 
+def claude_entry(command: str) -> dict:
+    """Claude Code's hook entry: the command, the host's timeout, and a hook failure that blocks the call."""
+    return {"type": "command", "command": command, "timeout": HOOK_TIMEOUT, "onFailure": "block"}
+
+
 def merge_claude_settings(settings: dict, command: str) -> dict:
     """Settings with the guard's hook entries in place; every other key and hook kept as it was."""
-    entry = {"type": "command", "command": command}
+    entry = claude_entry(command)
     events = (("PreToolUse", PRE_TOOL_MATCHER), *((e, PRE_TOOL_MATCHER) for e in POST_EVENTS), ("SubagentStart", None))
     return merge_groups(settings, events, entry, SETTINGS)
 

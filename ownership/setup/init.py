@@ -214,10 +214,19 @@ def run_init(ws, skip_claude: bool, echo: Callable[[str], None]) -> int:
     touched.append(PRE_COMMIT)
 
     # 3. The Claude Code hooks, as `ownership install claude` merges them.
+    refused = None
     if skip_claude:
         echo("claude: skipped (--skip-claude)")
     else:
-        _install_claude(ws, echo)
+        from ..guard.installers import guard_command
+
+        try:
+            command = guard_command(ws)
+        except UsageError as exc:  # no command that runs the same in every clone
+            refused = str(exc)
+            echo(f"claude: not installed: {refused}")
+        else:
+            _install_claude(ws, command, echo)
     touched += [p for p in (CLAUDE_SETTINGS,) if os.path.exists(os.path.join(repo, p))]
 
     # 4. Lint, counting what init wrote as tracked (it will be once committed).
@@ -226,6 +235,9 @@ def run_init(ws, skip_claude: bool, echo: Callable[[str], None]) -> int:
         echo(
             f"next step: fix the {errors} error(s) above in the agent files or {existing}, then run 'ownership init' again"
         )
+        return 1
+    if refused:
+        echo("next step: make `ownership` run the same in every clone (see above), then run 'ownership init' again")
         return 1
     pending = _uncommitted(repo, sorted(set(touched)))
     if pending:
@@ -236,11 +248,11 @@ def run_init(ws, skip_claude: bool, echo: Callable[[str], None]) -> int:
     return 0
 
 
-def _install_claude(ws, echo: Callable[[str], None]) -> None:
+def _install_claude(ws, command: str, echo: Callable[[str], None]) -> None:
     """`ownership install claude`, through its merge function: the guard's hooks in .claude/settings.json."""
     import json
 
-    from ..guard.installers import guard_command, merge_claude_settings
+    from ..guard.installers import merge_claude_settings
 
     path = os.path.join(ws.repo, CLAUDE_SETTINGS)
     text = _read(path)
@@ -250,7 +262,7 @@ def _install_claude(ws, echo: Callable[[str], None]) -> None:
         raise UsageError(f"{CLAUDE_SETTINGS}:{exc.lineno}: not JSON ({exc.msg}); fix it, then run init again") from None
     if settings is not None and not isinstance(settings, dict):
         raise UsageError(f"{CLAUDE_SETTINGS}: must hold a JSON object; fix it, then run init again")
-    merged = merge_claude_settings(settings or {}, guard_command(ws))
+    merged = merge_claude_settings(settings or {}, command)
     if merged == settings:
         echo(f"claude: {CLAUDE_SETTINGS} has the ownership guard already")
         return

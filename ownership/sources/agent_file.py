@@ -114,6 +114,7 @@ class AgentFileReader(Collector):
             name_line,
             codeowner=codeowner if isinstance(codeowner, str) else None,
             description=description.strip() if isinstance(description, str) else "",
+            color=self._colour(path, meta, lines, body_start),
             **{s: tuple(rules) for s, rules in sections.items()},
         )
 
@@ -133,6 +134,25 @@ class AgentFileReader(Collector):
                 "add front matter ('---', 'name: <agent>', '---') or move it into the agent's folder",
             )  # fmt: skip
         return name, 1
+
+    def _colour(self, path: str, meta: dict, lines: list[str], body_start: int) -> str | None:
+        """The front matter's `color:` (or `colour:`) as "#RRGGBB"; a value we cannot draw is a warning."""
+        from .colours import css_colour, known_colours
+
+        key = next((k for k in ("color", "colour") if k in meta), None)
+        if key is None:
+            return None
+        value = meta[key]
+        line = next((i + 1 for i in range(1, body_start) if lines[i].startswith(f"{key}:")), 2)
+        colour = css_colour(value) if isinstance(value, str) else None
+        if colour is None:
+            if value is None:
+                said = "is empty (an unquoted # starts a YAML comment: put '#rrggbb' in quotes)"
+            else:
+                said = f"{excerpt(str(value))} is not a colour the map can draw"
+            message = f"{key}: {said}; write {known_colours()}"
+            self.warnings.append(Problem("warning", "unknown-color", message, path, line))
+        return colour
 
     def _front_matter_lanes(self, node, path: str, sections: dict[str, list[Rule]]) -> list[str]:
         """Rules from front-matter keys that carry lanes; the instruction-scope keys seen (not lanes)."""

@@ -23,7 +23,7 @@ _TOP_KEYS = {
     "restore", "scratch",
 }  # fmt: skip
 DOCUMENTATION = {"readme.md", "index.md", "_index.md", "readme"}  # beside agent files, these are not agents
-_AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description"}
+_AGENT_KEYS = {"owns", "reads", "cannot_touch", "codeowner", "description", "color"}
 _IDENTITY_KEYS = {"trailer", "branch", "authors", "signers", "unsigned", "contract_changes"}
 _SCRATCH_KEYS = {"temp", "ignored"}  # scratch: {temp: true, ignored: true}, both true by default
 
@@ -367,8 +367,24 @@ class _Loader(AgentFileReader):
             }
             codeowner = self._text_value(keys.get("codeowner"), source, f"{name}.codeowner")
             description = self._text_value(keys.get("description"), source, f"{name}.description")
-            agents.append(Agent(name, source, line, codeowner=codeowner, description=description or "", **sections))
+            colour = self._inline_colour(keys.get("color"), source, name)
+            agents.append(
+                Agent(name, source, line, codeowner=codeowner, description=description or "", color=colour, **sections)
+            )
         return agents
+
+    def _inline_colour(self, entry, source: str, name: str) -> str | None:
+        """`color:` of an agent written here, as "#RRGGBB"; a value the map cannot draw is a warning."""
+        from .colours import css_colour, known_colours
+
+        text = self._text_value(entry, source, f"{name}.color")
+        if text is None:
+            return None
+        colour = css_colour(text)
+        if colour is None:
+            message = f"{name}.color: {excerpt(text)} is not a colour the map can draw; write {known_colours()}"
+            self.warnings.append(Problem("warning", "unknown-color", message, source, entry[0]))
+        return colour
 
     def _unique(self, agents: list[Agent]) -> tuple[Agent, ...]:
         seen: dict[str, Agent] = {}

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from ownership.cli import main
+from ownership.exports.map import MARKS
+from ownership.exports.palette import assign, contrast, distance, text_colour
 from tests.exports.test_exports import HARD
-from tests.support import TOP
+from tests.support import TOP, Repo, agent_file
 
 EXE = str(Path(sys.executable).with_name("ownership"))
 CHROMIUM = shutil.which("chromium")
@@ -26,7 +28,9 @@ class Page(HTMLParser):
         super().__init__()
         self.files: dict[str, tuple[str, str, str]] = {}  # path → (status, owners, style)
         self.folders: dict[str, tuple[str, str]] = {}  # path → (status, style)
+        self.opened: dict[str, bool] = {}  # folder path → whether its <details> starts open
         self.counts: dict[str, int] = {}  # agent or mark → count in the legend
+        self.agents: list[str] = []  # the legend's agents, in order
         self.swatches: dict[str, str] = {}
         self.external: list[str] = []
         self.body: dict[str, str] = {}
@@ -47,8 +51,13 @@ class Page(HTMLParser):
             self.files[a["data-path"]] = (classes[1], a["data-owners"], a.get("style", ""))
         if tag == "li" and "folder" in classes:
             self.folders[a["data-path"]] = (classes[1], a.get("style", ""))
+            self._folder = a["data-path"]
+        if tag == "details":
+            self.opened[self._folder] = "open" in a
         if tag == "tr":
             self._row = a.get("data-agent") or a.get("data-mark")
+            if a.get("data-agent"):
+                self.agents.append(a["data-agent"])
         if tag == "span" and "sw" in classes and self._row:
             self.swatches[self._row] = a.get("style", "")
         if tag == "td" and "n" in classes and self._row:
@@ -58,18 +67,18 @@ class Page(HTMLParser):
 EXPECTED_FILES = {
     "README.md": ("ungoverned", "", ""),
     "ownership.yaml": ("protected", "", ""),
-    "svc/main.py": ("owned", "api", "--c: #4E79A7"),
-    "svc/src/a.py": ("owned", "api", "--c: #4E79A7"),
-    "svc/src/with space.py": ("owned", "api", "--c: #4E79A7"),
+    "svc/main.py": ("owned", "api", "--c: #4E79A7; --t: #FFFFFF"),
+    "svc/src/a.py": ("owned", "api", "--c: #4E79A7; --t: #FFFFFF"),
+    "svc/src/with space.py": ("owned", "api", "--c: #4E79A7; --t: #FFFFFF"),
     "svc/src/a/x.py": ("shared", "api web", "--stripes: linear-gradient(90deg, #4E79A7 0% 50%, #59A14F 50% 100%)"),
     "svc/src/shared/s.py": ("shared", "api db", "--stripes: linear-gradient(90deg, #4E79A7 0% 50%, #F28E2B 50% 100%)"),
-    "svc/src/db/m.py": ("owned", "db", "--c: #F28E2B"),
+    "svc/src/db/m.py": ("owned", "db", "--c: #F28E2B; --t: #000000"),
     "svc/src/gen/g.py": ("unowned", "", ""),
     "svc/src/x.lock": ("unowned", "", ""),
     "svc/src/sub/y.lock": ("unowned", "", ""),
     "svc/src/secret.py": ("protected", "", ""),
-    "svc/web/index.html": ("owned", "web", "--c: #59A14F"),
-    "svc/web/js/app.js": ("owned", "web", "--c: #59A14F"),
+    "svc/web/index.html": ("owned", "web", "--c: #59A14F; --t: #000000"),
+    "svc/web/js/app.js": ("owned", "web", "--c: #59A14F; --t: #000000"),
 }
 EXPECTED_COUNTS = {"api": 5, "db": 2, "web": 3, "shared": 2, "unowned": 3, "protected": 2, "ungoverned": 1}
 
@@ -85,8 +94,8 @@ def check_page(page: Page) -> None:
     assert page.files == EXPECTED_FILES
     assert page.counts == EXPECTED_COUNTS
     assert page.external == []
-    assert page.folders["svc/web/"] == ("owned", "--c: #59A14F")
-    assert page.folders["svc/src/db/"] == ("owned", "--c: #F28E2B")
+    assert page.folders["svc/web/"] == ("owned", "--c: #59A14F; --t: #000000")
+    assert page.folders["svc/src/db/"] == ("owned", "--c: #F28E2B; --t: #000000")
     assert page.folders["svc/src/"] == ("mixed", "")
     assert page.swatches["api"] == "background: #4E79A7"
 
@@ -111,7 +120,7 @@ def test_map_shows_what_git_decides_for_a_negation_under_a_folder_taken_whole(re
     out = tmp_path / "map.html"
     assert main(["-C", str(repo.path), "map", "--output", str(out)]) == 0
     page = Page(out.read_text())
-    assert page.files == {**EXPECTED_FILES, "svc/src/gen/g.py": ("owned", "api", "--c: #4E79A7")}
+    assert page.files == {**EXPECTED_FILES, "svc/src/gen/g.py": ("owned", "api", "--c: #4E79A7; --t: #FFFFFF")}
     assert page.counts == {**EXPECTED_COUNTS, "api": 6, "unowned": 2}
 
 
@@ -140,5 +149,113 @@ def test_map_of_the_bundled_example_through_the_installed_command(tmp_path) -> N
     assert counts == {"backend-fastapi": 25, "database": 11, "frontend": 3, "testing": 23}
     assert (page.counts["shared"], page.counts["unowned"]) == (0, 0)
     assert page.swatches["database"] == "background: #3F51B5"  # the agent file's `color:`
-    assert page.files["sample_service/src/db/migrations/env.py"] == ("owned", "database", "--c: #3F51B5")
+    assert page.files["sample_service/src/db/migrations/env.py"] == ("owned", "database", "--c: #3F51B5; --t: #FFFFFF")
     assert page.external == []
+
+
+# --- colours for many agents, folders collapsed ------------------------------------
+
+PROTECTED_GREY = MARKS["protected"][0]
+
+
+def styles(page: Page) -> dict[str, str]:
+    """Agent → the colour its legend swatch shows."""
+    return {agent: style.removeprefix("background: ") for agent, style in page.swatches.items() if agent in page.agents}
+
+
+def test_forty_agents_get_forty_colours_apart_from_each_other_from_the_greys_and_readable() -> None:
+    colours = assign([None] * 40, tuple(c for c, _ in MARKS.values()))
+    assert len(set(colours)) == 40
+    closest = min(distance(a, b) for i, a in enumerate(colours) for b in colours[i + 1 :])
+    assert closest >= 0.06  # OKLab; a just noticeable difference is about 0.02
+    assert min(distance(c, PROTECTED_GREY) for c in colours) >= 0.08
+    assert min(distance(c, "#FFFFFF") for c in colours) >= 0.15  # unowned files are white
+    assert min(contrast(c, text_colour(c)) for c in colours) >= 4.5  # WCAG AA for the file names on them
+    assert colours[:3] == ["#4E79A7", "#F28E2B", "#59A14F"]  # the first agents keep the map's colours so far
+
+
+def test_a_requested_colour_is_placed_first_and_one_close_to_the_protected_grey_is_not_used() -> None:
+    colours = assign([None, "#4E79A7", "#CCCCCC", "#4E79A8"], tuple(c for c, _ in MARKS.values()))
+    assert colours[1] == "#4E79A7"  # asked for: the first agent, asking nothing, does not take it
+    assert colours[0] == "#F28E2B"
+    assert colours[2] not in ("#CCCCCC", "#4E79A7") and distance(colours[2], PROTECTED_GREY) >= 0.08
+    assert colours[3] != "#4E79A8"  # indistinguishable from agent 1's: another one
+
+
+def many_files_repo(repo: Repo, agents: int = 40, files: int = 500) -> Repo:
+    """`agents` agents in .claude/agents/, agent i owning pkg<i>/**; `files` files four folders deep."""
+    written = {}
+    for i in range(agents):
+        written[f".claude/agents/a{i:02}.md"] = agent_file(f"a{i:02}", [f"pkg{i:02}/**"])
+    for n in range(files):
+        written[f"pkg{n % agents:02}/m{n % 3}/s{n % 2}/d/f{n}.py"] = "x\n"
+    repo.write(written)
+    repo.git("add", "-A")
+    return repo
+
+
+def test_a_500_file_map_opens_two_levels_and_gives_every_agent_its_own_colour(repo, tmp_path) -> None:
+    many_files_repo(repo)
+    out = tmp_path / "map.html"
+    assert main(["-C", str(repo.path), "map", "-o", str(out)]) == 0
+    page = Page(out.read_text())
+    assert len(page.files) == 500 + 40
+    folders = {"/".join(p.split("/")[:n]) + "/" for p in page.files for n in range(1, p.count("/") + 1)}
+    assert set(page.opened) == folders
+    deep = {p: opened for p, opened in page.opened.items() if p.count("/") > 2}
+    shallow = {p: opened for p, opened in page.opened.items() if p.count("/") <= 2}
+    assert len(deep) == 2 * 40 * 3 and not any(deep.values())  # pkg/m/s/ and pkg/m/s/d/ start closed
+    assert len(shallow) == 2 + 40 + 40 * 3 and all(shallow.values())  # .claude/, .claude/agents/, pkg/, pkg/m/
+    colours = styles(page)
+    assert len(colours) == 40 and len(set(colours.values())) == 40
+    assert min(distance(a, b) for a in colours.values() for b in colours.values() if a != b) >= 0.06
+    assert page.files["pkg07/m1/s1/d/f7.py"] == (
+        "owned",
+        "a07",
+        f"--c: {colours['a07']}; --t: {text_colour(colours['a07'])}",
+    )
+
+
+def test_map_expand_opens_every_folder(repo, tmp_path) -> None:
+    many_files_repo(repo, agents=3, files=30)
+    out = tmp_path / "map.html"
+    assert main(["-C", str(repo.path), "map", "--expand", "-o", str(out)]) == 0
+    page = Page(out.read_text())
+    assert len(page.opened) == 2 + 3 + 3 + 6 + 6 and all(page.opened.values())  # pkg<i>/m<i>/s0,s1/d/
+
+
+AGENT_WITH_COLOUR = """\
+---
+name: {name}
+color: {colour}
+---
+### OWNS
+- {name}/**
+"""
+
+
+def test_the_agent_files_color_is_honoured_and_an_unknown_one_is_a_warning_at_its_line(repo, run, tmp_path) -> None:
+    repo.write({
+        ".claude/agents/named.md": AGENT_WITH_COLOUR.format(name="named", colour="Purple"),
+        ".claude/agents/hex.md": AGENT_WITH_COLOUR.format(name="hex", colour="'#3f51b5'"),
+        ".claude/agents/short.md": AGENT_WITH_COLOUR.format(name="short", colour='"#f80"'),
+        ".claude/agents/odd.md": AGENT_WITH_COLOUR.format(name="odd", colour="octarine"),
+        ".claude/agents/bare.md": AGENT_WITH_COLOUR.format(name="bare", colour="#3F51B5"),  # a YAML comment
+        "named/a.py": "", "hex/a.py": "", "short/a.py": "", "odd/a.py": "", "bare/a.py": "",
+    })  # fmt: skip
+    repo.git("add", "-A")
+    out = tmp_path / "map.html"
+    code, _, err = run(repo, "map", "-o", str(out))
+    assert (code, err) == (0, f"wrote {out}\n")
+    colours = styles(Page(out.read_text()))
+    assert (colours["named"], colours["hex"], colours["short"]) == ("#B07AA1", "#3F51B5", "#FF8800")
+    # the map's own, in file order (bare, then odd); its orange #F28E2B is too close to short's #FF8800
+    assert (colours["bare"], colours["odd"]) == ("#4E79A7", "#59A14F")
+    code, out_text, _ = run(repo, "lint")
+    known = "write #rrggbb or one of red, blue, green, yellow, purple, orange, pink, cyan, brown, teal, magenta, indigo, lime, navy, gray"
+    warnings = [line for line in out_text.splitlines() if "unknown-color" in line]
+    assert warnings == [
+        ".claude/agents/bare.md:3: warning: color: is empty (an unquoted # starts a YAML comment: put '#rrggbb' "
+        f"in quotes); {known} [unknown-color]",
+        f".claude/agents/odd.md:3: warning: color: 'octarine' is not a colour the map can draw; {known} [unknown-color]",
+    ]

@@ -59,4 +59,10 @@ def test_export_claude_plugin_writes_the_plugin_layout(example: Repo, run) -> No
     hooks = json.loads((example.path / "plugin/hooks/hooks.json").read_text())["hooks"]
     assert manifest["name"] == "ownership-guard"
     assert hooks["PreToolUse"][0]["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
-    assert hooks["SubagentStart"][0]["hooks"][0]["command"] == 'ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2'
+    assert hooks["SubagentStart"][0]["hooks"][0] == {
+        "type": "command",
+        "command": 'ownership -C "$CLAUDE_PROJECT_DIR" guard'
+        ' || { s=$?; [ $s -eq 2 ] || echo "ownership: the guard did not run (exit $s)" >&2; exit 2; }',
+        "timeout": 30,
+        "onFailure": "block",
+    }

@@ -45,19 +45,21 @@ def test_every_field_round_trips(tmp_path: Path) -> None:
         "root: svc\nunlisted: allow\nrequire_agent: true\ncoordinator: a\nunknown_agent: allow\n"
         "outside_repo: allow\naudit_log: log.jsonl\nrestore: true\nprotected: [x]\nscratch: {temp: false, ignored: false}\n"
         "identity: {trailer: By, branch: 'bot/<name>', authors: {Bot@x.org: a}}\n"
-        "agents:\n  a: {owns: [src/**], reads: [lib/**], cannot_touch: [src/db/**], codeowner: '@o/a', description: d}\n"
+        "agents:\n  a: {owns: [src/**], reads: [lib/**], cannot_touch: [src/db/**], codeowner: '@o/a', description: d,\n"
+        "      color: teal}\n"
         "agent_files: [m/*.md]\n",
         encoding="utf-8",
     )
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "b.md").write_text(
-        "---\nname: b\n---\n### OWNS\n| Path | Why |\n|--|--|\n| `x/**` | z |\n| text | no |\n"
+        "---\nname: b\ncolor: '#3f51b5'\n---\n### OWNS\n| Path | Why |\n|--|--|\n| `x/**` | z |\n| text | no |\n"
     )
     contract = load(WorkTreeReader(tmp_path), "c.yaml")
     assert (
         contract.warnings and contract.identity.authors and contract.audit_log and contract.restore
     )  # the test covers these fields
     assert not contract.scratch_temp and not contract.scratch_ignored  # and both away from their defaults
+    assert {a.name: a.color for a in contract.agents} == {"a": "#009688", "b": "#3F51B5"}
     cache.store(str(tmp_path), "k", contract)
     assert cache.load(str(tmp_path), "k") == contract
 
@@ -94,7 +96,7 @@ def changed(data: list, index: tuple[int, ...], value) -> list:
 
 
 # Paths into the stored list: [format, version, key, source, root, agents, files, protected, unlisted, ...];
-# an agent is [name, source, line, owns, reads, cannot_touch, codeowner, description]; a rule
+# an agent is [name, source, line, owns, reads, cannot_touch, codeowner, description, color]; a rule
 # [section, pattern, source, line, comment].
 BAD_FIELDS = [
     ((0,), "ownership-contract-cache/0"),
@@ -106,6 +108,9 @@ BAD_FIELDS = [
     ((5, 0, 0), b"api"),
     ((5, 0, 3), ("an", "tuple")),
     ((5, 1, 0), "api"),  # an agent twice
+    ((5, 0, 8), "red"),  # a colour is stored as #RRGGBB only
+    ((5, 0, 8), "#3f51b5"),
+    ((5, 0, 8), "#3F51B5; background: url(x)"),
     ((8,), "maybe"),
     ((10,), 1),
     ((11,), "ghost"),

@@ -22,7 +22,7 @@ import pytest
 from ownership.cli import main
 from ownership.guard.sandbox import sandbox_lines
 from ownership.guard.shell import written_paths
-from tests.support import GUARD_PAYLOADS, TOP, Repo, sandboxed_as_allowed
+from tests.support import FAIL_CLOSED, GUARD_PAYLOADS, TOP, Repo, sandboxed_as_allowed
 
 CORPUS = sorted(GUARD_PAYLOADS.glob("*.json"))
 EXE = str(Path(sys.executable).with_name("ownership"))
@@ -122,20 +122,23 @@ def test_corpus_covers_the_issue() -> None:
 # --- the installed command, as Claude Code runs it --------------------------------
 
 
-def _shell(command: str, repo: Repo, data: bytes) -> subprocess.CompletedProcess:
+def _shell(command: str, repo: Repo, data: bytes, path: str = "/usr/bin:/bin") -> subprocess.CompletedProcess:
     """Run a hook command the way Claude Code does: through a shell, CLAUDE_PROJECT_DIR set, JSON on stdin."""
-    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(repo.path), PATH="/usr/bin:/bin")
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(repo.path), PATH=path)
     return subprocess.run(["/bin/sh", "-c", command], input=data, capture_output=True, cwd=repo.path, env=env)
 
 
 def test_done_when_an_installed_project_denies_an_out_of_lane_subagent_write(example: Repo) -> None:
     """`ownership install claude`, then the command from settings.json denies a subagent's out-of-lane Write."""
-    proc = subprocess.run([EXE, "install", "claude"], cwd=example.path, capture_output=True, text=True)
+    path = f"{Path(EXE).parent}:/usr/bin:/bin"  # ownership on PATH, here and where the hook runs
+    env = dict(os.environ, PATH=path)
+    proc = subprocess.run([EXE, "install", "claude"], cwd=example.path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     settings = json.loads((example.path / ".claude/settings.json").read_text())
     (group,) = settings["hooks"]["PreToolUse"]
     assert group["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
     command = group["hooks"][0]["command"]
+    assert command == COMMAND  # `ownership` from PATH: the same in every clone
     claude_sends = {
         "session_id": "5d8c1e5a-0d7e-4a43-9d8e-3f1b2c4d5e6f",
         "transcript_path": "/home/dev/.claude/projects/repo/5d8c1e5a.jsonl",
@@ -148,10 +151,10 @@ def test_done_when_an_installed_project_denies_an_out_of_lane_subagent_write(exa
         "agent_id": "a1b2c3",
         "agent_type": "api",
     }
-    result = _shell(command, example, json.dumps(claude_sends).encode())
+    result = _shell(command, example, json.dumps(claude_sends).encode(), path)
     assert (result.returncode, result.stdout.decode(), result.stderr.decode()) == (0, deny_json(MODELS_READS), "")
     allowed = dict(claude_sends, tool_input={"file_path": str(example.path / "svc/src/api/users.py"), "content": ""})
-    result = _shell(command, example, json.dumps(allowed).encode())
+    result = _shell(command, example, json.dumps(allowed).encode(), path)
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
@@ -258,7 +261,8 @@ def cli(capsys):
     return invoke
 
 
-COMMAND = 'ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2'
+COMMAND = 'ownership -C "$CLAUDE_PROJECT_DIR" guard' + FAIL_CLOSED
+ENTRY = {"type": "command", "command": COMMAND, "timeout": 30, "onFailure": "block"}
 
 
 def test_install_writes_the_example_settings(example: Repo, cli) -> None:
@@ -300,10 +304,10 @@ def test_install_keeps_everything_else_and_twice_changes_nothing(example: Repo, 
         original["hooks"]["PreToolUse"][0],
         {
             "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
-            "hooks": [{"type": "command", "command": COMMAND}],
+            "hooks": [ENTRY],
         },
     ]
-    assert merged["hooks"]["SubagentStart"] == [{"hooks": [{"type": "command", "command": COMMAND}]}]
+    assert merged["hooks"]["SubagentStart"] == [{"hooks": [ENTRY]}]
     code, out, _ = cli(example, "install", "claude", "--command", "ownership")
     assert (code, out, settings.read_text()) == (
         0, "the ownership guard is already installed in .claude/settings.json; nothing changed\n", first
@@ -320,7 +324,7 @@ def test_install_replaces_an_older_guard_command_in_place(example: Repo, cli) ->
     assert hooks["PreToolUse"] == [
         {
             "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
-            "hooks": [{"type": "command", "command": COMMAND}],
+            "hooks": [ENTRY],
         }
     ]
 
@@ -329,7 +333,7 @@ def test_install_refuses_settings_that_are_not_json(example: Repo, cli) -> None:
     settings = example.path / ".claude/settings.json"
     settings.parent.mkdir()
     settings.write_text("{\n  'hooks': {}\n}\n")
-    code, out, err = cli(example, "install", "claude")
+    code, out, err = cli(example, "install", "claude", "--command", "ownership")
     assert (code, out, err) == (
         2, "", "ownership: .claude/settings.json:2: not JSON (Expecting property name enclosed in double quotes); "
         "fix it, then run this again\n",
@@ -341,7 +345,7 @@ def test_install_with_a_contract_option_passes_it_on(example: Repo, cli) -> None
     cli(example, "--contract", "contract/ownership.yaml", "install", "claude", "--command", "ownership")
     hooks = json.loads((example.path / ".claude/settings.json").read_text())["hooks"]
     assert hooks["SubagentStart"][0]["hooks"][0]["command"] == (
-        'ownership -C "$CLAUDE_PROJECT_DIR" --contract contract/ownership.yaml guard || exit 2'
+        'ownership -C "$CLAUDE_PROJECT_DIR" --contract contract/ownership.yaml guard' + FAIL_CLOSED
     )
 
 
@@ -355,7 +359,7 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
     assert (code, err) == (0, "")
     assert _timeless(out).splitlines() == [
         "hook installed: .claude/settings.json runs it on PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*) and SubagentStart:",
-        f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
+        f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard' + FAIL_CLOSED,
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
         "denied as expected: api writes contract/ownership.yaml (N ms)",
         "  ownership: api may not write contract/ownership.yaml: protected: /contract/ownership.yaml "
@@ -392,18 +396,66 @@ def test_doctor_says_when_the_hook_is_not_installed_or_does_not_run(example: Rep
     code, out, _ = cli(example, "doctor")
     lines = out.splitlines()
     assert code == 1
-    assert (
-        lines[0]
-        == "hook not installed: .claude/settings.json has no guard on SubagentStart; run `ownership install claude`"
-    )
-    assert lines[1:4] == [
+    assert lines[:5] == [
+        "hook not installed: .claude/settings.json has no guard on SubagentStart",
+        "  fix: ownership install claude",
         "trying its PreToolUse command:",
         '  missing-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
     ]
-    assert lines[4] == "FAILED: api writes contract/ownership.yaml should be denied; the command exited 2"
-    assert lines[5].startswith("  stderr: ") and lines[5].endswith("missing-ownership: not found")
+    assert lines[5] == "FAILED: api writes contract/ownership.yaml should be denied; the command exited 2"
+    assert lines[6].startswith("  stderr: ") and lines[6].endswith("missing-ownership: not found")
+    assert lines[7] == (
+        '  fix: put ownership on PATH (pipx install "/path/to/ownership[hooks]") or into the project\'s .venv, '
+        "then run `ownership install claude`"
+    )
     assert lines[-1] == "doctor: 3 problem(s)"
+
+
+def test_doctor_without_a_portable_command_says_how_to_get_one(example: Repo, cli, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no ownership on PATH; this one lies outside the repository
+    code, out, _ = cli(example, "doctor")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[:3] == [
+        "hook not installed: .claude/settings.json has no guard on PreToolUse and SubagentStart",
+        f"  and cannot be yet: `ownership` is not on PATH and this one ({EXE}) lies outside the project: a hook "
+        'naming it would run on this machine only; install it on PATH (pipx install "/path/to/ownership[hooks]") '
+        "or into the project's .venv, then run this again, or name the command with --command",
+        '  fix: put ownership on PATH (pipx install "/path/to/ownership[hooks]") or into the project\'s .venv, '
+        "then run `ownership install claude`",
+    ]
+    assert lines[3] == "contract in force: contract/ownership.yaml at HEAD (2 agents)"
+    assert lines[-1] == "doctor: 1 problem(s)"
+
+
+def test_doctor_names_the_fix_for_a_contract_that_does_not_read(example: Repo, cli) -> None:
+    cli(example, "install", "claude", "--command", EXE)
+    (example.path / "contract/ownership.yaml").write_text("agents: [\n")
+    example.commit("a broken contract")  # the guard reads the committed one
+    code, out, _ = cli(example, "doctor")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[2].startswith("contract: cannot be read: ")
+    assert lines[3:] == [
+        "  fix: ownership lint (it lists every error with its file and line; correct them, then commit)",
+        "doctor: 1 problem(s); the guard blocks every write until the contract reads",
+    ]
+
+
+def test_doctor_names_a_committed_hook_file_the_contract_leaves_writable_and_what_to_add(example: Repo, cli) -> None:
+    cli(example, "install", "claude", "--command", EXE)
+    example.write({".pre-commit-config.yaml": "repos: []\n"})
+    example.commit("hooks")  # .claude/settings.json lies outside root svc: ungoverned, so any commit may change it
+    code, out, _ = cli(example, "doctor")
+    lines = out.splitlines()
+    assert code == 1
+    at = lines.index(
+        "not protected: .claude/settings.json holds hooks, yet the contract lets an agent's commit change it"
+    )
+    assert lines[at + 1] == "  fix: add /.claude/settings.json to the `protected:` list of contract/ownership.yaml"
+    assert ".pre-commit-config.yaml" not in out  # the example contract protects it already
+    assert lines[-1] == "doctor: 1 problem(s)"
 
 
 # --- reading Bash ---------------------------------------------------------------

@@ -46,7 +46,7 @@ def install(repo: Repo, host: str) -> None:
 
 def run(repo: Repo, command: str, data: bytes, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """As a host runs a hook command: /bin/sh -c, in the project's folder, the JSON on stdin."""
-    full = dict(os.environ, PATH="/usr/bin:/bin", **(env or {}))
+    full = {**os.environ, "PATH": "/usr/bin:/bin", **(env or {})}
     proc = subprocess.run(["/bin/sh", "-c", command], input=data, capture_output=True, cwd=repo.path, env=full)
     return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
 

@@ -8,7 +8,19 @@ import subprocess
 
 import pytest
 
-from tests.guard.test_hosts import AS_MAIN, EXE, OTHER, absolute, claude, claude_deny, codex, copilot, cursor, run
+from tests.guard.test_hosts import (
+    AS_MAIN,
+    EXE,
+    OTHER,
+    absolute,
+    claude,
+    claude_deny,
+    codex,
+    copilot,
+    cursor,
+    read,
+    run,
+)
 from tests.support import Repo
 
 CONFIGS = {
@@ -66,7 +78,7 @@ def test_install_replaces_an_older_guard_entry_instead_of_adding_one(example: Re
 def test_install_refuses_a_config_that_is_not_json_and_a_foreign_cline_script(example: Repo) -> None:
     (example.path / ".gemini").mkdir()
     (example.path / ".gemini/settings.json").write_text("{hooks: 1}")
-    assert ownership(example, "install", "gemini") == (
+    assert ownership(example, "install", "gemini", "--command", "ownership") == (
         2, "", "ownership: .gemini/settings.json:1: not JSON (Expecting property name enclosed in double quotes); "
         "fix it, then run this again\n",
     )  # fmt: skip
@@ -122,6 +134,68 @@ def test_a_guard_that_cannot_start_refuses_the_call_on_every_host(example: Repo)
     command = read(".github/hooks/ownership.json")["hooks"]["preToolUse"][0]["bash"]
     said = '{"permissionDecision": "deny", "permissionDecisionReason": "ownership: the guard did not run"}\n'
     assert run(example, command, b"{}")[:2] == (2, said)
+
+
+HOSTS = ("claude", "codex", "gemini", "cursor", "copilot", "windsurf", "cline", "opencode", "kiro")
+# How each host's installed command says "blocked" when ownership itself fails: exit 2 and a line on stderr
+# (exit-code hosts), or exit 2 with the host's own deny JSON (hosts that read JSON), or any exit but 0
+# (OpenCode's plugin throws, which refuses the call).
+JSON_DENY = {
+    "cursor": '{"permission": "deny", "agent_message": "ownership: the guard did not run"}\n',
+    "copilot": '{"permissionDecision": "deny", "permissionDecisionReason": "ownership: the guard did not run"}\n',
+    "cline": '{"cancel": true, "errorMessage": "ownership: the guard did not run"}\n',
+}
+
+
+def installed_command(repo: Repo, host: str) -> str:
+    """The command `ownership install HOST` (ownership from PATH) left in the host's configuration."""
+    from types import SimpleNamespace
+
+    from ownership.guard.adapters import get
+
+    assert ownership(repo, "install", host, "--command", "ownership")[0] == 0
+    return get(host).installed(SimpleNamespace(repo=str(repo.path)))
+
+
+def fake_ownership(folder, body: str) -> str:
+    """A folder holding an `ownership` that runs `body` instead: what PATH finds first."""
+    folder.mkdir(exist_ok=True)
+    script = folder / "ownership"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return f"{folder}:/usr/bin:/bin"
+
+
+@pytest.mark.parametrize("host", HOSTS)
+@pytest.mark.parametrize(
+    ("failure", "body", "status"),
+    [("absent", None, 127), ("crashing", "cat > /dev/null; exit 1", 1), ("killed", "kill -9 $$", 137)],
+)
+def test_the_installed_command_blocks_when_ownership_is_absent_crashes_or_is_killed(
+    example: Repo, tmp_path, host: str, failure: str, body: str | None, status: int
+) -> None:
+    command = installed_command(example, host)
+    path = "/usr/bin:/bin" if body is None else fake_ownership(tmp_path / "bin", body)
+    env = {"PATH": path, "CLAUDE_PROJECT_DIR": str(example.path), "GEMINI_PROJECT_DIR": str(example.path)}
+    code, out, err = run(example, command, claude(example, "Write", {"file_path": absolute(example, OTHER)}), env)
+    if host == "opencode":
+        assert code == status  # the plugin throws on any exit but 0: OpenCode refuses the call
+    elif host in JSON_DENY:
+        assert (code, out) == (2, JSON_DENY[host])
+    else:
+        assert (code, out) == (2, "") and err.endswith(f"ownership: the guard did not run (exit {status})\n")
+
+
+def test_claudes_entry_blocks_on_a_timeout_too(example: Repo) -> None:
+    """Claude Code lets a timed-out hook's call through unless the entry says onFailure: block (v2.1.295+)."""
+    ownership(example, "install", "claude", "--command", "ownership")
+    entry = read(example, ".claude/settings.json")["hooks"]["PreToolUse"][0]["hooks"][0]
+    assert (entry["timeout"], entry["onFailure"]) == (30, "block")
+    plugin = example.path / ".opencode/plugins/ownership.js"
+    ownership(example, "install", "opencode", "--command", "ownership")
+    assert 'setTimeout(() => reject(new Error("ownership: the guard did not answer within 30 s")), 30000)' in (
+        plugin.read_text()
+    )
 
 
 def test_a_crash_inside_a_json_host_is_still_its_deny(example: Repo) -> None:
@@ -194,7 +268,8 @@ def test_doctor_reports_each_installed_host_with_a_refusal_an_allow_and_a_deny(e
         "  denied as expected: api writes contract/ownership.yaml (N ms)",
     ]
     assert "codex: installed; Codex runs:" in lines and "windsurf: installed; Windsurf runs:" in lines
-    assert "gemini: not installed, though .gemini/ exists; run `ownership install gemini`" in lines
+    gemini = lines.index("gemini: not installed, though .gemini/ exists")
+    assert lines[gemini + 1] == "  fix: ownership install gemini"
     assert lines[-2:] == [
         "not installed (no folder of theirs here): copilot, cline, opencode, kiro",
         "doctor: 1 problem(s)",

@@ -14,7 +14,7 @@ import yaml
 from ownership.cli import main
 from ownership.errors import UsageError
 from ownership.setup.init import HOOKS, contract_text, merge_pre_commit
-from tests.support import Repo, agent_file
+from tests.support import FAIL_CLOSED, Repo, agent_file
 
 BIN = str(Path(sys.executable).parent)
 EXE = str(Path(BIN) / "ownership")
@@ -130,7 +130,7 @@ def test_init_installs_the_claude_guard_and_stays_idempotent(agents_repo, run_in
     assert data["permissions"] == {"allow": ["Bash(make test)"]}  # the rest of the settings is kept
     (pre_tool,) = data["hooks"]["PreToolUse"]
     assert pre_tool["matcher"] == "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
-    assert pre_tool["hooks"][0]["command"].endswith(' -C "$CLAUDE_PROJECT_DIR" guard || exit 2')
+    assert pre_tool["hooks"][0]["command"].endswith(' -C "$CLAUDE_PROJECT_DIR" guard' + FAIL_CLOSED)
     before = snapshot(agents_repo.path)
     code, out = run_init(agents_repo)
     assert (code, out.splitlines()[2]) == (0, "claude: .claude/settings.json has the ownership guard already")
@@ -138,7 +138,10 @@ def test_init_installs_the_claude_guard_and_stays_idempotent(agents_repo, run_in
 
 
 @pytest.fixture
-def run_init(capsys):
+def run_init(capsys, monkeypatch):
+    """`ownership init` in-process, with this installation's `ownership` on PATH (as after pipx install)."""
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+
     def invoke(repo: Repo, *args: str) -> tuple[int, str]:
         code = main(["-C", str(repo.path), "init", *args])
         captured = capsys.readouterr()

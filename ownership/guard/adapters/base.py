@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 from ...errors import UsageError
+from ..installers import fail_closed
 from ..protocol import HookInput, Verdict
 
 # MCP tools that write files: server -> tool -> the argument fields holding paths. The defaults are
@@ -81,10 +82,8 @@ class Host:
     # --- installing ---
 
     def command(self, program: str, agent: str | None = None) -> str:
-        """The hook's shell command; what follows `||` turns every other failure (`ownership` cannot start,
-        crashed) into exit 2 with a line on stderr, the only refusal an exit-code host obeys (Codex: non-empty)."""
-        fallback = 'echo "ownership: the guard did not run (exit $s)" >&2'
-        return f"{self.invocation(program, agent)} || {{ s=$?; [ $s -eq 2 ] || {fallback}; exit 2; }}"
+        """The hook's shell command, failing closed (fail_closed)."""
+        return fail_closed(self.invocation(program, agent))
 
     def invocation(self, program: str, agent: str | None = None) -> str:
         pinned = f' -C "${self.project_var}"' if self.project_var else ""

@@ -6,8 +6,8 @@ Source: anomalyco/opencode packages/plugin/src/index.ts (`"tool.execute.before"(
 write: filePath; apply_patch: patchText; bash: command, workdir). The plugin
 sends {tool, sessionID, callID, args, directory} on stdin of
 `ownership guard --host opencode` through Bun's shell (a Response as stdin, oven-sh/bun
-docs/runtime/shell.md) and throws when it does not exit 0, so a guard that cannot start
-blocks too. Exit 2 + stderr is the deny.
+docs/runtime/shell.md) and throws when it does not exit 0 or does not answer within 30 s,
+so a guard that cannot start, crashes or hangs blocks too. Exit 2 + stderr is the deny.
 """
 
 from __future__ import annotations
@@ -28,11 +28,17 @@ export const OwnershipGuard = async ({ $, directory }) => ({
   "tool.execute.before": async (input, output) => {
     const call = JSON.stringify({ tool: input.tool, sessionID: input.sessionID, callID: input.callID,
                                   args: output.args, directory })
-    let result
+    let result, timer
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("ownership: the guard did not answer within 30 s")), 30000)
+    })
     try {
-      result = await $`sh -c ${COMMAND} < ${new Response(call)}`.cwd(directory).nothrow().quiet()
+      const run = $`sh -c ${COMMAND} < ${new Response(call)}`.cwd(directory).nothrow().quiet()
+      result = await Promise.race([run, late])
     } catch (error) {
       throw new Error(`ownership: the guard did not run (${error})`)
+    } finally {
+      clearTimeout(timer)
     }
     if (result.exitCode !== 0) {
       const said = result.stderr.toString().trim()
