@@ -291,10 +291,7 @@ def test_install_keeps_everything_else_and_twice_changes_nothing(example: Repo, 
     first = settings.read_text()
     merged = json.loads(first)
     assert merged["permissions"] == original["permissions"] and merged["model"] == "opus"
-    ours = {
-        "matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*",
-        "hooks": [{"type": "command", "command": COMMAND}],
-    }
+    ours = {"matcher": "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*", "hooks": [ENTRY]}
     assert merged["hooks"]["PostToolUse"] == [
         *original["hooks"]["PostToolUse"],
         ours,
