@@ -45,7 +45,7 @@ def binding_checks(guard, hook, commands, understood: bool, main) -> list[Check]
             elif acting is None:
                 continue
             elif isinstance(finding, CommitCheck):
-                if any(relevant(other) for other, _ in commands if other != argv):
+                if finding.scope == "staged" and any(relevant(other) for other, _ in commands if other != argv):
                     finding = replace(finding, scope="all")  # another git command of the same call may stage more
                 checks += _commit(guard, finding, acting, who)
             elif isinstance(finding, IndexWrite):
@@ -57,8 +57,14 @@ def _refused(command: str, who: str, why: str) -> Check:
     return Check(f"`{command}`", False, "identity", None, f"ownership: {who} may not run `{command}`: {why}")
 
 
-def _changes(ws: Workspace, scope: str) -> list[git.Change]:
-    if scope == "all":
+def _changes(ws: Workspace, finding: CommitCheck) -> list[git.Change]:
+    if finding.scope == "paths":  # the tracked files the pathspecs name, as the agent's git reads them
+        cwd = finding.cwd or ws.repo
+        args = ["--no-literal-pathspecs", "ls-files", "-z", "--full-name", "--", *finding.paths]
+        _, out, _ = git.call(args, cwd, ok=(0, 1, 128))
+        named = set(os.fsdecode(p) for p in out.split(b"\0") if p)
+        return [c for c in git.worktree_changes(ws.repo, ws.info.merging) if c.path in named or c.old_path in named]
+    if finding.scope == "all":
         return git.worktree_changes(ws.repo, ws.info.merging)
     return git.staged_changes(ws.repo, ws.info.merging)
 
@@ -83,7 +89,7 @@ def _commit(guard, finding: CommitCheck, acting: str, who: str) -> list[Check]:
         rc, out, _ = git.call(["log", "-1", "--format=%B", finding.reuse, "--"], ws.repo, ok=(0, 128))
         for refusal in _Claims(acting, contract).message(finding.command + " -C", out.decode("utf-8", "replace")):
             checks.append(_refused(refusal.command, who, refusal.why))
-    changes = _changes(ws, finding.scope)
+    changes = _changes(ws, finding)
     violations, _ = check_changes(governed.engine, changes, Actor(acting, "the guard"))
     if violations:
         what = "its staged changes" if finding.scope == "staged" else "the changes it may commit"

@@ -46,8 +46,9 @@ class Refusal:
 class CommitCheck:
     command: str
     cwd: str | None
-    scope: str  # "staged" | "all"
+    scope: str  # "staged" | "all" | "paths" (`git commit [--only] -- PATHSPEC`: those paths' work tree content)
     reuse: str | None = None  # -C/-c REV: the commit whose message (and its trailer) is reused
+    paths: tuple[str, ...] = ()  # the pathspecs of scope "paths", as typed (relative to cwd)
 
 
 @dataclass(frozen=True)
@@ -323,11 +324,11 @@ def _commit(command: str, args: list[str], cwd: str | None, claims: _Claims) -> 
         elif not arg.startswith("-"):
             positional.append(arg)
         i += 1
-    if positional:
-        scope = "all"
+    if positional:  # `git commit -- PATHS` commits only those paths (--only); with -a, -i or -p: everything
+        scope = "paths" if scope == "staged" else "all"
     for text in messages:
         findings += claims.message(command + " -m", text)
-    return findings + [CommitCheck(command, cwd, scope, reuse)]
+    return findings + [CommitCheck(command, cwd, scope, reuse, tuple(positional) if scope == "paths" else ())]
 
 
 def _add(command: str, args: list[str], cwd: str | None, claims: _Claims) -> list[Finding]:

@@ -253,3 +253,18 @@ def test_judge_takes_an_already_split_argv_so_any_shell_reader_can_feed_it(examp
         IndexWrite("git add", "/r/sub", ("a.py",), False)
     ]
     assert judge(["ls", "-l"], "/r", "api", contract) == []
+
+
+def test_a_commit_of_named_paths_is_judged_by_those_paths_alone(example: Repo) -> None:
+    """`git commit -- PATHS` commits only those paths (git's --only): db's unstaged work elsewhere is not blamed."""
+    _stage(example, {"svc/src/api/users.py": "users = [1]\n"})
+    example.write({"svc/src/db/models.py": "models = ['db at work']\n"})  # db's uncommitted change
+    assert bash(example, "git commit -m users -- svc/src/api/users.py") == (0, "", "")
+    assert bash(example, "git -C svc commit -m users src/api/") == (0, "", "")
+    refused = (
+        "ownership: api may not run `git commit`: the changes it may commit leave api's lane: svc/src/db/models.py "
+        "(reads: src/db/** (contract/agents/api.md:17); owners: db)"
+    )
+    assert bash(example, "git commit -m users -- svc/src/db/models.py") == (0, refused, "")
+    assert bash(example, "git commit -m users -- 'svc/src/*.py'") == (0, refused, "")  # git's pathspec glob
+    assert bash(example, "git commit -m users -i svc/src/api/users.py") == (0, refused, "")  # --include: all
