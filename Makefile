@@ -52,9 +52,12 @@ serve: $(VENV)/.installed-test
 	  SERVE_FRONTEND="$${SERVE_FRONTEND:-true}" exec ../$(BIN)/python -m uvicorn \
 	  --factory main:create_app --host 127.0.0.1 --port $(PORT)
 
-# Times ownership against floors and peers on generated 1k/10k/100k-file repositories (several minutes).
+# Times ownership against floors and peers on generated 1k/10k/100k-file repositories (several minutes),
+# then one agent's tool call as Claude Code pays for it: the guard, the OS sandbox, the audit.
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py --output bench/RESULTS.md
+	printf '\n' >> bench/RESULTS.md
+	$(BIN)/python bench/guard_call.py --markdown >> bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache sample_service/.coverage

@@ -64,3 +64,19 @@ def test_pathological_cases_are_killed_at_the_timeout_and_reported(tmp_path, cap
     assert "| lint, billion-laughs ownership.yaml | 0 | 1 | " in printed
     assert "- worst-case glob (can-write, 300-character path): worst " in printed
     assert "- lint of the billion-laughs contract: " in printed
+
+
+def test_the_guard_call_benchmark_runs_and_its_own_calls_pass_the_guard(tmp_path, capsys) -> None:
+    """bench/guard_call.py at its smallest: it stops if the guard denies, mis-wraps or reports its in-lane calls."""
+    sys.path.insert(0, str(TOP / "bench"))
+    try:
+        import guard_call
+    finally:
+        sys.path.remove(str(TOP / "bench"))
+    assert guard_call.main(["--runs", "1", "--sizes", "300", "--work", str(tmp_path), "--markdown"]) == 0
+    rows = [line.split(" | ")[0] for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert rows[1:] == [
+        *([f"| Bash, Landlock ABI {guard_call.landlock()} + reading + audit"] if guard_call.landlock() else []),
+        "| Bash, reading + audit",
+        "| Write",
+    ]
