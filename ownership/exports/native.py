@@ -107,13 +107,22 @@ def claude_plugin(hook: dict, version: str) -> dict[str, str]:
     manifest = {
         "name": "ownership-guard",
         "version": version,
-        "description": "Keeps each agent inside its file lane: the ownership guard on PreToolUse and SubagentStart.",
+        "description": "Keeps each agent inside its file lane: the ownership guard before and after each tool call, "
+        "and at SubagentStart.",
         "author": {"name": "ownership"},
     }
     pre = "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*"
     entry = [hook]
     hooks = {
-        "description": "ownership guard: deny writes outside the acting agent's lane, announce lanes to subagents",
-        "hooks": {"PreToolUse": [{"matcher": pre, "hooks": entry}], "SubagentStart": [{"hooks": entry}]},
+        "description": "ownership guard: deny writes outside the acting agent's lane, audit each command after it ran, "
+        "announce lanes to subagents",
+        "hooks": {
+            # The same events and matcher as `ownership install claude` (guard/installers.py).
+            **{
+                event: [{"matcher": pre, "hooks": entry}]
+                for event in ("PreToolUse", "PostToolUse", "PostToolUseFailure")
+            },
+            "SubagentStart": [{"hooks": entry}],
+        },
     }
     return {".claude-plugin/plugin.json": render(manifest), "hooks/hooks.json": render(hooks)}

@@ -469,9 +469,11 @@ class Guard:
             *_section("You read (context only, never write):", agent.reads),
             *_section("You cannot touch:", agent.cannot_touch),
             "Protected (no agent writes them): "
-            + ", ".join([*protected, "the contract's own files (" + ", ".join(contract.files) + ")"]),
+            + ", ".join([*protected, "the contract's own files (" + ", ".join(contract.files) + ")"])
+            + "; always: .git/, every agent host's hook settings, the git hook managers' configuration",
             "Paths no section names: "
             + ("yours to write (unlisted: allow)." if contract.unlisted == "allow" else "not yours (unlisted: deny)."),
+            *_scratch_line(contract),
             "Hand a change outside your lane to its owner; `ownership explain PATH` names it.",
         ]
         unread = [w for w in contract.warnings if w.source == agent.source]
@@ -488,6 +490,15 @@ def _temp_scratch(path: str, contract: Contract) -> str | None:
     from .guarded import temp_folder
 
     return temp_folder(path)
+
+
+def _scratch_line(contract: Contract) -> list[str]:
+    """What a starting agent may use as scratch space (`scratch:`), when anything."""
+    open_ = [
+        *(["the system temp folder"] if contract.scratch_temp else []),
+        *(["paths git ignores that no rule names (node_modules/, build output)"] if contract.scratch_ignored else []),
+    ]
+    return ["Scratch space, anyone's to write: " + " and ".join(open_) + "."] if open_ else []
 
 
 def _shown(path: str, link: str | None) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from ..errors import OwnershipError, UsageError
 from ..workspace import Workspace
 from .decide import Guard
-from .installers import PRE_TOOL_MATCHER, SETTINGS, guard_command, installed_commands, read_settings
+from .installers import POST_EVENTS, PRE_TOOL_MATCHER, SETTINGS, guard_command, installed_commands, read_settings
 
 PRE_COMMIT = ".pre-commit-config.yaml"
 ON_PATH = 'put ownership on PATH (pipx install "/path/to/ownership[hooks]") or into the project\'s .venv'
@@ -54,12 +54,17 @@ def _claude(ws: Workspace, echo: Callable[[str], None]) -> int:
     settings = read_settings(os.path.join(ws.repo, SETTINGS)) or {}
     installed = installed_commands(settings)
     command = installed.get("PreToolUse")
-    if installed.get("PreToolUse") and installed.get("SubagentStart"):
-        echo(f"hook installed: {SETTINGS} runs it on PreToolUse ({PRE_TOOL_MATCHER}) and SubagentStart:")
+    events = ("PreToolUse", *POST_EVENTS, "SubagentStart")
+    if all(installed.get(e) for e in events):
+        echo(
+            f"hook installed: {SETTINGS} runs it on PreToolUse, PostToolUse and PostToolUseFailure "
+            f"({PRE_TOOL_MATCHER}) and SubagentStart:"
+        )
     else:
         problems += 1
-        missing = " and ".join(e for e in ("PreToolUse", "SubagentStart") if not installed.get(e))
-        echo(f"hook not installed: {SETTINGS} has no guard on {missing}")
+        missing = ", ".join(e for e in events if not installed.get(e))
+        why = " (the audit after each command)" if installed.get("PreToolUse") else ""
+        echo(f"hook not installed: {SETTINGS} has no guard on {missing}{why}")
         if command is None:
             try:
                 command = guard_command(ws)
@@ -145,7 +150,7 @@ def _host_probe(ws: Workspace, host, command: str, expected: str, what: str, pay
 
     env = dict(os.environ, **host.env(ws.repo))
     start = time.perf_counter()
-    proc = subprocess.run(["/bin/sh", "-c", command], input=payload, capture_output=True, cwd=ws.repo, env=env)
+    proc = subprocess.run([*host.shell(), command], input=payload, capture_output=True, cwd=ws.repo, env=env)
     took = (time.perf_counter() - start) * 1000
     out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
     said = host.decision(proc.returncode, out, err)

@@ -211,7 +211,7 @@ def installed_commands(settings: dict) -> dict[str, str]:
     """Event → the guard's command, where a hook runs it for the tools it must see."""
     found: dict[str, str] = {}
     hooks = settings.get("hooks") if isinstance(settings.get("hooks"), dict) else {}
-    for event in ("PreToolUse", "SubagentStart"):
+    for event in ("PreToolUse", *POST_EVENTS, "SubagentStart"):
         for group in hooks.get(event) or []:
             if not isinstance(group, dict):
                 continue

@@ -355,7 +355,7 @@ def test_doctor_sends_a_denied_and_an_allowed_call_through_the_installed_hook(ex
     code, out, err = cli(example, "doctor")
     assert (code, err) == (0, "")
     assert _timeless(out).splitlines() == [
-        "hook installed: .claude/settings.json runs it on PreToolUse (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*) and SubagentStart:",
+        "hook installed: .claude/settings.json runs it on PreToolUse, PostToolUse and PostToolUseFailure (Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|Monitor|mcp__.*) and SubagentStart:",
         f'  {EXE} -C "$CLAUDE_PROJECT_DIR" guard' + FAIL_CLOSED,
         "contract in force: contract/ownership.yaml at HEAD (2 agents)",
         "denied as expected: api writes contract/ownership.yaml (N ms)",
@@ -394,7 +394,8 @@ def test_doctor_says_when_the_hook_is_not_installed_or_does_not_run(example: Rep
     lines = out.splitlines()
     assert code == 1
     assert lines[:5] == [
-        "hook not installed: .claude/settings.json has no guard on SubagentStart",
+        "hook not installed: .claude/settings.json has no guard on PostToolUse, PostToolUseFailure, SubagentStart "
+        "(the audit after each command)",
         "  fix: ownership install claude",
         "trying its PreToolUse command:",
         '  missing-ownership -C "$CLAUDE_PROJECT_DIR" guard || exit 2',
@@ -415,7 +416,8 @@ def test_doctor_without_a_portable_command_says_how_to_get_one(example: Repo, cl
     lines = out.splitlines()
     assert code == 1
     assert lines[:3] == [
-        "hook not installed: .claude/settings.json has no guard on PreToolUse and SubagentStart",
+        "hook not installed: .claude/settings.json has no guard on PreToolUse, PostToolUse, PostToolUseFailure, "
+        "SubagentStart",
         f"  and cannot be yet: `ownership` is not on PATH and this one ({EXE}) lies outside the project: a hook "
         'naming it would run on this machine only; install it on PATH (pipx install "/path/to/ownership[hooks]") '
         "or into the project's .venv, then run this again, or name the command with --command",

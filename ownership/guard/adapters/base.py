@@ -100,6 +100,10 @@ class Host:
 
     # --- doctor ---
 
+    def shell(self) -> list[str]:
+        """How the host runs a hook's command line (doctor runs it the same way)."""
+        return ["/bin/sh", "-c"]
+
     def probe(self, cwd: str, path: str | None, command: str | None, agent: str | None = None) -> bytes:
         """A write of `path` (absolute) or a shell `command`, as the host sends it."""
         raise NotImplementedError

@@ -28,6 +28,12 @@ MATCHER = "^(Bash|apply_patch|Edit|Write|mcp__.*)$"
 class Codex(Host):
     name, title, folder = "codex", "Codex", ".codex"
 
+    def shell(self) -> list[str]:
+        """Codex runs a hook as `$SHELL -lc COMMAND` (openai/codex codex-rs/hooks, command_runner.rs)."""
+        import os
+
+        return [os.environ.get("SHELL") or "/bin/sh", "-lc"]
+
     def request(self, payload: dict, cwd: str) -> HookInput | None:
         event = field(payload, "hook_event_name", "")
         if event not in ("PreToolUse", "PostToolUse"):
