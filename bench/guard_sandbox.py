@@ -17,34 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-CONTRACT = 'agents:\n  alice:\n    owns: ["alice/**", "shared/a-*"]\n  bob:\n    owns: ["bob/**", "shared/b-*"]\n'
-
-
-def make_repo(where: Path, files: int) -> Path:
-    repo = where / "repo"
-    if repo.exists():
-        shutil.rmtree(repo)
-    repo.mkdir(parents=True)
-    (repo / "ownership.yaml").write_text(CONTRACT)
-    for number in range(files):
-        folder = ("alice", "bob", "shared")[number % 3]
-        name = f"{folder}/m{number % 40}/f{number}.py" if folder != "shared" else f"shared/{'ab'[number % 2]}-{number}"
-        path = repo / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("x\n")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b",
-           "GIT_COMMITTER_EMAIL": "b@b"}  # fmt: skip
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bench"]):
-        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
-    return repo
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from guard_call import make_repo  # noqa: E402  (one generator of the two-agent repository)
 
 
 def median_ms(command: list[str], cwd: Path, runs: int, data: bytes | None = None) -> float:
@@ -72,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no OS sandbox here ({why}): nothing to measure")
         return 0
     ownership = str(Path(sys.executable).with_name("ownership"))
-    repo = make_repo(Path(options.work), options.files)
+    repo = make_repo(Path(options.work), options.files, dirty=0)
     payload = json.dumps({
         "session_id": "bench", "cwd": str(repo), "hook_event_name": "PreToolUse", "tool_name": "Bash",
         "tool_input": {"command": "python3 -c pass"}, "tool_use_id": "t", "agent_id": "a", "agent_type": "alice",
