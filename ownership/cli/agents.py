@@ -81,6 +81,17 @@ def install(ws: Workspace, host: str | None, every: bool, command: str | None) -
 
 
 def _install_one(ws: Workspace, host, command: str | None) -> None:
+    from ..guard.installers import program, unreachable
+
+    chosen = program(ws, command, host.project_var)
+    missing = unreachable(ws, host.shell(), chosen) if command is None else None  # --command: the user's word
+    if missing:  # installed all the same: the hook fails closed, so every call is refused until this is fixed
+        click.echo(
+            f"warning: {host.title} runs its hooks through a shell, and {missing}: every call will be refused "
+            "until it does; put ownership on that shell's PATH, or name it with --command "
+            f"(`ownership doctor` checks)",
+            err=True,
+        )
     if host.name == "claude":
         from ..guard.installers import PRE_TOOL_MATCHER, SETTINGS, install_claude
 
@@ -94,9 +105,7 @@ def _install_one(ws: Workspace, host, command: str | None) -> None:
         )
         click.echo(f"  {hook_command}")
         return
-    from ..guard.installers import program
-
-    done = host.install(ws, program(ws, command, host.project_var))
+    done = host.install(ws, chosen)
     changed = [f for f, c in done if c]
     if not changed:
         click.echo(

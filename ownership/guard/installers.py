@@ -63,6 +63,20 @@ def program(ws: Workspace, program: str | None = None, project_var: str | None =
     )
 
 
+def unreachable(ws: Workspace, shell: list[str], program: str) -> str | None:
+    """Why the host's shell would not find `ownership` by name (its PATH may not be ours: Codex runs a login
+    shell), or None. Only a bare `ownership` is tried; a path is the user's to vouch for."""
+    import subprocess
+
+    if program != "ownership":
+        return None
+    try:
+        proc = subprocess.run([*shell, "command -v ownership"], cwd=ws.repo, capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"`{' '.join(shell)}` could not be run to look for it ({exc})"
+    return None if proc.returncode == 0 else f"`{' '.join(shell)}` finds no `ownership` on its PATH"
+
+
 def guard_command(ws: Workspace, program_name: str | None = None) -> str:
     """Claude Code's hook command: it blocks the call when ownership cannot start or fails (fail_closed)."""
     import shlex

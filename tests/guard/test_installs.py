@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -359,3 +362,25 @@ def test_a_kiro_agent_file_names_its_agent_by_its_name_field(example: Repo) -> N
     config = json.loads((example.path / ".kiro/agents/backend.json").read_text())
     assert config["hooks"]["stop"] == [{"command": "x"}]
     assert config["hooks"]["preToolUse"][0]["command"].startswith("ownership guard --host kiro --agent db ||")
+
+
+def test_install_warns_when_the_hosts_shell_would_not_find_ownership(
+    example: Repo, tmp_path: Path, monkeypatch
+) -> None:
+    """Codex runs a hook as `$SHELL -lc`: a login shell whose PATH may lack ownership. Installed, and said loudly."""
+    bin_folder = str(Path(sys.executable).parent)
+    login = tmp_path / "login-shell"
+    login.write_text('#!/bin/sh\nexec env PATH=/usr/bin:/bin /bin/sh "$@"\n')  # a login profile that resets PATH
+    login.chmod(0o755)
+    env = dict(os.environ, PATH=bin_folder + os.pathsep + "/usr/bin:/bin", SHELL=str(login))
+    proc = subprocess.run([EXE, "install", "codex"], cwd=example.path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert proc.stderr == (
+        f"warning: Codex runs its hooks through a shell, and `{login} -lc` finds no `ownership` on its PATH: every "
+        "call will be refused until it does; put ownership on that shell's PATH, or name it with --command "
+        "(`ownership doctor` checks)\n"
+    )
+    assert proc.stdout.startswith("installed the ownership guard for Codex: ")
+    env["SHELL"] = "/bin/sh"  # a shell that keeps PATH: no warning
+    proc = subprocess.run([EXE, "install", "gemini"], cwd=example.path, env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
