@@ -1,6 +1,6 @@
 """The agent tool hooks: `ownership guard [--host HOST]`, `ownership install HOST|--all`, `ownership doctor`.
 
-cli/main.py imports this module for every command, so it imports only click at
+cli/group.py imports this module for every command, so it imports only click at
 the top; each command imports what it needs when it runs. `guard` runs on every
 tool call an agent makes: its import path stays light.
 """

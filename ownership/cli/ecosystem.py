@@ -1,6 +1,6 @@
 """The commands that connect the contract to the rest of a repository: export, import, init, map.
 
-Registered on the `ownership` group by cli/main.py; each imports what it needs when it runs,
+Registered on the `ownership` group by cli/group.py; each imports what it needs when it runs,
 so `ownership check` (the hook path) never loads this module's helpers.
 """
 

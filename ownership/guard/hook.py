@@ -4,7 +4,7 @@
 it imports stay light (no YAML, exports or SARIF unless a contract must be read).
 The host's adapter (guard/adapters/) reads the payload into the guard's request
 and says the verdict the way that host obeys; Claude Code's errors keep their
-exit 2 and one line on stderr (cli/main.py prints them). The decision runs
+exit 2 and one line on stderr (cli/group.py prints them). The decision runs
 under the time budget (guard/budget.py): in time, or refused in the host's form.
 """
 

@@ -13,6 +13,7 @@ from ..workspace import Workspace
 from .agents import doctor, guard, install
 from .check import check
 from .ecosystem import export_group, import_group, init, map_command
+from .fast import report_contract_errors
 from .queries import can_write, explain, lanes, lint
 from .sandbox import sandbox
 
@@ -41,10 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = cli.main(args=argv, prog_name="ownership", standalone_mode=False)
     except ContractErrors as exc:
-        for error in exc.errors:
-            click.echo(f"ownership: {error}", err=True)
-        click.echo(f"ownership: the contract has {len(exc.errors)} error(s); fix them and run again", err=True)
-        return 2
+        return report_contract_errors(exc, lambda line: click.echo(line, err=True))
     except OwnershipError as exc:
         click.echo(f"ownership: {exc}", err=True)
         return 2
