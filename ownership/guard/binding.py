@@ -61,9 +61,12 @@ def _changes(ws: Workspace, finding: CommitCheck) -> list[git.Change]:
     if finding.scope == "paths":  # the tracked files the pathspecs name, as the agent's git reads them
         cwd = finding.cwd or ws.repo
         args = ["--no-literal-pathspecs", "ls-files", "-z", "--full-name", "--", *finding.paths]
-        _, out, _ = git.call(args, cwd, ok=(0, 1, 128))
+        rc, out, _ = git.call(args, cwd, ok=(0, 1, 128))
+        changes = git.worktree_changes(ws.repo, ws.info.merging)
+        if rc != 0:  # pathspecs git cannot read: judged as every change, never as none
+            return changes
         named = set(os.fsdecode(p) for p in out.split(b"\0") if p)
-        return [c for c in git.worktree_changes(ws.repo, ws.info.merging) if c.path in named or c.old_path in named]
+        return [c for c in changes if c.path in named or c.old_path in named]
     if finding.scope == "all":
         return git.worktree_changes(ws.repo, ws.info.merging)
     return git.staged_changes(ws.repo, ws.info.merging)

@@ -46,7 +46,7 @@ from ..core.model import Contract, Rule
 from ..report.common import reason, scratch, sentence
 from ..workspace import Workspace
 from . import budget
-from .protocol import FILE_TOOLS, GUARDED_TOOLS, Check, HookInput, Verdict
+from .protocol import FILE_TOOLS, GUARDED_TOOLS, WRAPPED_TOOLS, Check, HookInput, Verdict
 
 # --- the contract in force ----------------------------------------------------
 
@@ -161,7 +161,7 @@ class Guard:
         `OWNERSHIP_SANDBOX=off` in the environment the host runs its hooks in (the person's: an agent's command
         cannot change its host's environment) leaves commands unwrapped, judged by reading and the audit.
         """
-        if hook.event != "PreToolUse" or hook.tool not in ("Bash", "PowerShell") or hook.command is not None:
+        if hook.event != "PreToolUse" or hook.tool not in WRAPPED_TOOLS or hook.command is not None:
             return None  # only Claude Code's own tools are wrapped (`command` is another host's, guard/adapters/)
         from .sandbox import landlock_abi, sandbox_off
 

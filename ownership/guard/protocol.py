@@ -13,6 +13,7 @@ from ..errors import UsageError
 FILE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"}
 GUARDED_TOOLS = (*FILE_TOOLS, "Bash")
 SHELL_TOOLS = ("Bash", "PowerShell", "Monitor")  # tool_input.command
+WRAPPED_TOOLS = ("Bash", "PowerShell")  # run inside the agent's OS sandbox when allowed (guard/wrap.py)
 POST_EVENTS = ("PostToolUse", "PostToolUseFailure")  # after the call: the audit (guard/audit.py)
 
 # --- the input ----------------------------------------------------------------

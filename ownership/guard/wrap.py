@@ -40,8 +40,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .decide import Guard
 
-WRAPPED_TOOLS = ("Bash", "PowerShell")
-
 
 def sandboxed(judge: Guard, hook: HookInput, verdict: Verdict) -> Verdict:
     """The verdict, with the command wrapped in `ownership sandbox` when it is allowed and the agent has a lane."""

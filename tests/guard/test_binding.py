@@ -268,3 +268,5 @@ def test_a_commit_of_named_paths_is_judged_by_those_paths_alone(example: Repo) -
     assert bash(example, "git commit -m users -- svc/src/db/models.py") == (0, refused, "")
     assert bash(example, "git commit -m users -- 'svc/src/*.py'") == (0, refused, "")  # git's pathspec glob
     assert bash(example, "git commit -m users -i svc/src/api/users.py") == (0, refused, "")  # --include: all
+    # Pathspecs git cannot read are judged as every change, never as none.
+    assert bash(example, "git commit -m users -- ':(nomagic)svc/src/api/users.py'") == (0, refused, "")

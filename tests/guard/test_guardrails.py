@@ -14,6 +14,7 @@ import pytest
 from ownership.guard.budget import message
 from ownership.guard.decide import Guard
 from ownership.guard.protocol import Check, parse_payload
+from ownership.guard.sandbox import landlock_abi
 from ownership.workspace import Workspace
 from tests.guard.test_guard import deny_json, payload
 from tests.guard.test_hosts import EXE, claude, copilot, copilot_deny, run
@@ -288,6 +289,7 @@ def test_through_the_real_command_an_ignored_build_output_is_written(example: Re
     (example.path / "svc/dist").mkdir()
     code, out, err = guard_command(example, data)
     assert (code, sandboxed_as_allowed(out, data), err) == (0, "", "")
+    assert bool(out) == bool(landlock_abi()[0])  # wrapped exactly where the OS sandbox works
     if out:
         proc = subprocess.run(["bash", "-c", json.loads(out)["hookSpecificOutput"]["updatedInput"]["command"]],
                               cwd=example.path, capture_output=True, text=True)  # fmt: skip
